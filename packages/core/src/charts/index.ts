@@ -1,0 +1,2 @@
+export * from './specs.ts';
+export * from './svg.ts';

@@ -1,0 +1,3 @@
+export * from './eigen.ts';
+export * from './matrix.ts';
+export * from './rng.ts';
