@@ -1,17 +1,23 @@
 /** The registry of every experiment, by public id. */
 import { PaperlabError } from '../errors.ts';
 import type { Experiment, Limits, PaperId } from './contract.ts';
+import { agdQuadratic } from './agd-quadratic.ts';
+import { boostingStacking } from './boosting-stacking.ts';
 import { deepLinearStacking } from './deep-linear-stacking.ts';
 import { distillExperiments } from './distill.ts';
 import { stackingBetaSweep } from './stacking-beta-sweep.ts';
+import { residualMlpStacking } from './residual-mlp-stacking.ts';
 import { stackingKappaSweep } from './stacking-kappa-sweep.ts';
 import { configJsonSchema } from './validate.ts';
 
 /** All experiments, in the order lessons introduce them. */
 export const experiments: readonly Experiment[] = [
+  agdQuadratic as unknown as Experiment,
+  boostingStacking as unknown as Experiment,
   deepLinearStacking as unknown as Experiment,
   stackingKappaSweep as unknown as Experiment,
   stackingBetaSweep as unknown as Experiment,
+  residualMlpStacking as unknown as Experiment,
   ...distillExperiments,
 ];
 

@@ -1,1 +1,4 @@
 export * from './deep-linear.ts';
+export * from './quadratic.ts';
+export * from './boosting.ts';
+export * from './residual-mlp.ts';

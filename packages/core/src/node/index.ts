@@ -1,0 +1,3 @@
+/** @paperlab/core/node — Node-only helpers: the worker pool and tfjs set-up. */
+export { type PoolRunOptions, runInWorker, WorkerPool } from './pool.ts';
+export { initTfForNode, withProcessHandlerHygiene } from './tf.ts';
