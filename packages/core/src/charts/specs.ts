@@ -27,7 +27,12 @@ export function thinIndices(length: number, maxPoints: number): number[] {
 export function seriesRows(
   values: readonly (number | null)[],
   extra: Row,
-  { x = 'step', y = 'value', maxPoints = 600, offset = 0 }: { x?: string; y?: string; maxPoints?: number; offset?: number } = {},
+  {
+    x = 'step',
+    y = 'value',
+    maxPoints = 600,
+    offset = 0,
+  }: { x?: string; y?: string; maxPoints?: number; offset?: number } = {},
 ): Row[] {
   return thinIndices(values.length, maxPoints)
     .filter((i) => {
@@ -59,7 +64,9 @@ function rulesLayer(rules: readonly { value: number; label: string }[], axis: 'x
     {
       data: { values: rules.map((r) => ({ v: r.value, label: r.label })) },
       mark: { type: 'rule', strokeDash: [4, 4], color: '#6b7280' },
-      encoding: { [axis]: { field: 'v', type: 'quantitative', ...(logScale ? { scale: { type: 'log' } } : {}) } },
+      encoding: {
+        [axis]: { field: 'v', type: 'quantitative', ...(logScale ? { scale: { type: 'log' } } : {}) },
+      },
     },
     {
       data: { values: rules.map((r) => ({ v: r.value, label: r.label })) },
@@ -106,7 +113,8 @@ export function lineChart(o: LineChartOptions): VegaLiteSpec {
       ...(o.color.sort ? { sort: o.color.sort } : {}),
     };
   }
-  if (o.strokeDash) encoding.strokeDash = { field: o.strokeDash.field, type: 'nominal', title: o.strokeDash.title };
+  if (o.strokeDash)
+    encoding.strokeDash = { field: o.strokeDash.field, type: 'nominal', title: o.strokeDash.title };
   const layers: unknown[] = [
     {
       data: { values: o.rows },
@@ -142,7 +150,12 @@ export function barChart(o: {
   title: string;
   subtitle?: string;
   rows: readonly Row[];
-  x: { field: string; title: string; type?: 'ordinal' | 'nominal' | 'quantitative'; sort?: readonly (string | number)[] };
+  x: {
+    field: string;
+    title: string;
+    type?: 'ordinal' | 'nominal' | 'quantitative';
+    sort?: readonly (string | number)[];
+  };
   y: { field: string; title: string; domain?: readonly [number, number]; log?: boolean };
   color?: { field: string; title: string; sort?: readonly string[] };
   stacked?: boolean;
@@ -157,7 +170,12 @@ export function barChart(o: {
     data: { values: o.rows },
     mark: { type: 'bar', tooltip: true },
     encoding: {
-      x: { field: o.x.field, type: o.x.type ?? 'ordinal', title: o.x.title, ...(o.x.sort ? { sort: o.x.sort } : {}) },
+      x: {
+        field: o.x.field,
+        type: o.x.type ?? 'ordinal',
+        title: o.x.title,
+        ...(o.x.sort ? { sort: o.x.sort } : {}),
+      },
       y: {
         field: o.y.field,
         type: 'quantitative',
@@ -175,7 +193,9 @@ export function barChart(o: {
               scale: { scheme: 'tableau10' },
               ...(o.color.sort ? { sort: o.color.sort } : {}),
             },
-            ...(o.stacked ? {} : { xOffset: { field: o.color.field, ...(o.color.sort ? { sort: o.color.sort } : {}) } }),
+            ...(o.stacked
+              ? {}
+              : { xOffset: { field: o.color.field, ...(o.color.sort ? { sort: o.color.sort } : {}) } }),
           }
         : {}),
     },
@@ -188,7 +208,7 @@ export const chartConfig = {
   font: 'DejaVu Sans, Inter, system-ui, sans-serif',
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#e5e7eb' },
-  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'right' },
+  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'right', labelLimit: 280 },
   title: { fontSize: 15, subtitleFontSize: 12, anchor: 'start', subtitleColor: '#4b5563' },
   background: 'white',
 } as const;

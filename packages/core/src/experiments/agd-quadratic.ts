@@ -30,7 +30,13 @@ export interface AgdQuadraticResult {
 
 const schema = z.strictObject({
   kappa: kappaField(1000),
-  d: z.int().min(2).max(500).default(50).describe('Dimension d of the quadratic.').meta({ label: 'dimension d' }),
+  d: z
+    .int()
+    .min(2)
+    .max(500)
+    .default(50)
+    .describe('Dimension d of the quadratic.')
+    .meta({ label: 'dimension d' }),
   eta: etaField(1, 2.5),
   beta: betaField(1.2),
   tolerance: toleranceField(1e-6),
@@ -39,7 +45,9 @@ const schema = z.strictObject({
     .min(10)
     .max(100_000)
     .default(100_000)
-    .describe('Iteration cap per method (a method that has not reached the tolerance by then counts as not reached).')
+    .describe(
+      'Iteration cap per method (a method that has not reached the tolerance by then counts as not reached).',
+    )
     .meta({ label: 'max iterations', scale: 'log' }),
 });
 
@@ -70,7 +78,14 @@ export const agdQuadratic = defineExperiment({
     ];
     const out: AgdMethodResult[] = [];
     for (const [i, [key, label]] of methods.entries()) {
-      const trace = runQuadraticMethod(key, { kappa: c.kappa, d: c.d, eta: c.eta, beta, tolerance: c.tolerance, maxIterations: c.maxIterations });
+      const trace = runQuadraticMethod(key, {
+        kappa: c.kappa,
+        d: c.d,
+        eta: c.eta,
+        beta,
+        tolerance: c.tolerance,
+        maxIterations: c.maxIterations,
+      });
       const idx = thinIndices(trace.relativeLoss.length, CURVE_POINTS);
       out.push({
         key,
@@ -81,7 +96,12 @@ export const agdQuadratic = defineExperiment({
       });
       await control.checkpoint((i + 1) / (methods.length + 1), label);
     }
-    const p = nesterovPotential({ kappa: c.kappa, d: c.d, tolerance: c.tolerance, maxIterations: c.maxIterations });
+    const p = nesterovPotential({
+      kappa: c.kappa,
+      d: c.d,
+      tolerance: c.tolerance,
+      maxIterations: c.maxIterations,
+    });
     const idx = thinIndices(p.phi.length, CURVE_POINTS);
     return {
       kappa: c.kappa,
@@ -122,11 +142,16 @@ export const agdQuadratic = defineExperiment({
     const potential = lineChart({
       title: `Nesterov’s potential Φ_k (worst Φ_{k+1}/Φ_k = ${r.potential.worstRatio.toFixed(3)} ≤ 1 − 1/√κ = ${r.potential.bound.toFixed(3)})`,
       rows: [
-        ...seriesRows(r.potential.phi, { curve: 'Φ_k' }, { x: 'i', y: 'phi' }).map((row) => ({ ...row, k: r.potential.k[row.i as number]! })),
-        ...seriesRows(r.potential.boundCurve, { curve: '(1 − 1/√κ)^k Φ_0' }, { x: 'i', y: 'phi' }).map((row) => ({
+        ...seriesRows(r.potential.phi, { curve: 'Φ_k' }, { x: 'i', y: 'phi' }).map((row) => ({
           ...row,
           k: r.potential.k[row.i as number]!,
         })),
+        ...seriesRows(r.potential.boundCurve, { curve: '(1 − 1/√κ)^k Φ_0' }, { x: 'i', y: 'phi' }).map(
+          (row) => ({
+            ...row,
+            k: r.potential.k[row.i as number]!,
+          }),
+        ),
       ],
       x: { field: 'k', title: 'iteration k' },
       y: { field: 'phi', title: 'Φ_k', log: true },

@@ -25,11 +25,19 @@ export interface BoostingResult {
 
 const schema = z.strictObject({
   kappa: kappaField(100),
-  d: z.int().min(2).max(200).default(10).describe('Number of features d of the linear learners.').meta({ label: 'features d' }),
+  d: z
+    .int()
+    .min(2)
+    .max(200)
+    .default(10)
+    .describe('Number of features d of the linear learners.')
+    .meta({ label: 'features d' }),
   init: z
     .enum(['zero', 'random', 'stack'])
     .default('stack')
-    .describe('How each new learner starts: zero (gradient boosting), random (σ), or stack (β × the last learner).')
+    .describe(
+      'How each new learner starts: zero (gradient boosting), random (σ), or stack (β × the last learner).',
+    )
     .meta({ label: 'new-learner init' }),
   beta: betaField(),
   sigma: sigmaField,
@@ -88,7 +96,11 @@ export const boostingStacking = defineExperiment({
       finalLoss: trace.losses[trace.losses.length - 1]!,
     } satisfies BoostingResult;
   },
-  headline: (r) => ({ label: `loss after ${r.losses.length - 1} stages`, value: r.finalLoss, better: 'lower' }),
+  headline: (r) => ({
+    label: `loss after ${r.losses.length - 1} stages`,
+    value: r.finalLoss,
+    better: 'lower',
+  }),
   chart(r) {
     const loss = lineChart({
       title: `Ensemble loss per boosting stage (κ = ${r.kappa}, d = ${r.d})`,

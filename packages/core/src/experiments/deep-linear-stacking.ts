@@ -1,15 +1,23 @@
 import { z } from 'zod';
 import { lineChart, seriesRows, stackCharts } from '../charts/specs.ts';
 import {
-  type LayerInit,
   deepLinearProblem,
+  type LayerInit,
   optimalCopyScale,
   stagesToTolerance,
   trainPSpace,
   trainStagewise,
 } from '../papers/stacking/deep-linear.ts';
 import { defineExperiment } from './contract.ts';
-import { betaField, etaField, kappaField, resolveBeta, seedField, sigmaField, toleranceField } from './fields.ts';
+import {
+  betaField,
+  etaField,
+  kappaField,
+  resolveBeta,
+  seedField,
+  sigmaField,
+  toleranceField,
+} from './fields.ts';
 
 /** One method's curve in a deep-linear run. */
 export interface DeepLinearMethod {
@@ -49,7 +57,13 @@ const initLabel = (init: LayerInit, beta: number, betaStar: number, sigma: numbe
 
 const schema = z.strictObject({
   kappa: kappaField(100),
-  d: z.int().min(2).max(32).default(8).describe('Width d of every layer (d×d matrices).').meta({ label: 'width d' }),
+  d: z
+    .int()
+    .min(2)
+    .max(32)
+    .default(8)
+    .describe('Width d of every layer (d×d matrices).')
+    .meta({ label: 'width d' }),
   target: z
     .enum(['givens', 'nonorthogonal'])
     .default('givens')
@@ -100,18 +114,41 @@ export const deepLinearStacking = defineExperiment({
     const problem = deepLinearProblem({ kappa: c.kappa, d: c.d, target: c.target });
     const betaStar = optimalCopyScale(c.kappa);
     const beta = resolveBeta(c.beta, betaStar);
-    const runs: { key: string; label: string; kind: 'stagewise' | 'p-space'; beta: number | null; init?: LayerInit }[] = [
-      { key: c.init, label: initLabel(c.init, beta, betaStar, c.sigma), kind: 'stagewise', beta: c.init === 'stack' ? beta : null, init: c.init },
+    const runs: {
+      key: string;
+      label: string;
+      kind: 'stagewise' | 'p-space';
+      beta: number | null;
+      init?: LayerInit;
+    }[] = [
+      {
+        key: c.init,
+        label: initLabel(c.init, beta, betaStar, c.sigma),
+        kind: 'stagewise',
+        beta: c.init === 'stack' ? beta : null,
+        init: c.init,
+      },
     ];
-    if (c.init !== 'zero') runs.push({ key: 'zero', label: 'zero init', kind: 'stagewise', beta: null, init: 'zero' });
+    if (c.init !== 'zero')
+      runs.push({ key: 'zero', label: 'zero init', kind: 'stagewise', beta: null, init: 'zero' });
     runs.push({ key: 'gd', label: 'GD (P-space)', kind: 'p-space', beta: null });
-    runs.push({ key: 'nag', label: `NAG β*=${betaStar.toFixed(3)} (P-space)`, kind: 'p-space', beta: betaStar });
+    runs.push({
+      key: 'nag',
+      label: `NAG β*=${betaStar.toFixed(3)} (P-space)`,
+      kind: 'p-space',
+      beta: betaStar,
+    });
 
     const methods: DeepLinearMethod[] = [];
     let initialLoss = 0;
     for (const [r, spec] of runs.entries()) {
       const onStage = (t: number) =>
-        t % 50 === 0 ? control.checkpoint((r + t / c.maxStages) / runs.length, `${spec.label}: stage ${t} of ${c.maxStages}`) : undefined;
+        t % 50 === 0
+          ? control.checkpoint(
+              (r + t / c.maxStages) / runs.length,
+              `${spec.label}: stage ${t} of ${c.maxStages}`,
+            )
+          : undefined;
       const trace =
         spec.kind === 'stagewise'
           ? await trainStagewise(problem, {
@@ -124,7 +161,13 @@ export const deepLinearStacking = defineExperiment({
               seed: c.seed,
               onStage,
             })
-          : await trainPSpace(problem, { method: spec.key as 'gd' | 'nag', beta: betaStar, eta: c.eta, maxStages: c.maxStages, onStage });
+          : await trainPSpace(problem, {
+              method: spec.key as 'gd' | 'nag',
+              beta: betaStar,
+              eta: c.eta,
+              maxStages: c.maxStages,
+              onStage,
+            });
       initialLoss = trace.losses[0]!;
       const relativeLoss = trace.losses.map((l) => l / initialLoss);
       methods.push({
@@ -139,7 +182,14 @@ export const deepLinearStacking = defineExperiment({
         diverged: trace.diverged,
       });
     }
-    return { kappa: c.kappa, d: c.d, betaStar, initialLoss, tolerance: c.tolerance, methods } satisfies DeepLinearResult;
+    return {
+      kappa: c.kappa,
+      d: c.d,
+      betaStar,
+      initialLoss,
+      tolerance: c.tolerance,
+      methods,
+    } satisfies DeepLinearResult;
   },
   headline: (r) => ({
     label: `stages to ${r.tolerance.toExponential(0)} (${r.methods[0]!.label})`,
@@ -152,7 +202,9 @@ export const deepLinearStacking = defineExperiment({
     const loss = lineChart({
       title: `Relative loss per stage, κ = ${r.kappa}, d = ${r.d}`,
       subtitle: 'Reproduction with the notes’ setup (not the paper’s own figure)',
-      rows: r.methods.flatMap((m) => seriesRows(m.relativeLoss, { method: m.label }, { x: 'stage', y: 'loss' })),
+      rows: r.methods.flatMap((m) =>
+        seriesRows(m.relativeLoss, { method: m.label }, { x: 'stage', y: 'loss' }),
+      ),
       x: { field: 'stage', title: 'stage t (= depth)' },
       y: { field: 'loss', title: 'ℓ(P_t) / ℓ(P_0)', log: true },
       color: { field: 'method', title: 'method', sort: order },
@@ -161,7 +213,9 @@ export const deepLinearStacking = defineExperiment({
     const stagewise = r.methods.filter((m) => m.layerNorms.length > 0);
     const norms = lineChart({
       title: 'Layer norms ‖W_t‖_F',
-      rows: stagewise.flatMap((m) => seriesRows(m.layerNorms, { method: m.label }, { x: 'stage', y: 'norm', offset: 1 })),
+      rows: stagewise.flatMap((m) =>
+        seriesRows(m.layerNorms, { method: m.label }, { x: 'stage', y: 'norm', offset: 1 }),
+      ),
       x: { field: 'stage', title: 'stage t' },
       y: { field: 'norm', title: '‖W_t‖_F', log: true },
       color: { field: 'method', title: 'method', sort: order },

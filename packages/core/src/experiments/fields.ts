@@ -21,7 +21,9 @@ export const betaField = (max = 1.5) =>
   z
     .union([z.number().min(0).max(max), z.literal('auto')])
     .default('auto')
-    .describe('Copy scale β of the new layer (= momentum). "auto" uses β* = (√κ−1)/(√κ+1); β = 1 is a pure copy.')
+    .describe(
+      'Copy scale β of the new layer (= momentum). "auto" uses β* = (√κ−1)/(√κ+1); β = 1 is a pure copy.',
+    )
     .meta({ label: 'β (copy scale)', step: 0.01 });
 
 /** Seed of the mulberry32 generator. */

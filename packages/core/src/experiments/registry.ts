@@ -1,12 +1,12 @@
 /** The registry of every experiment, by public id. */
 import { PaperlabError } from '../errors.ts';
-import type { Experiment, Limits, PaperId } from './contract.ts';
 import { agdQuadratic } from './agd-quadratic.ts';
 import { boostingStacking } from './boosting-stacking.ts';
+import type { Experiment, Limits, PaperId } from './contract.ts';
 import { deepLinearStacking } from './deep-linear-stacking.ts';
 import { distillExperiments } from './distill.ts';
-import { stackingBetaSweep } from './stacking-beta-sweep.ts';
 import { residualMlpStacking } from './residual-mlp-stacking.ts';
+import { stackingBetaSweep } from './stacking-beta-sweep.ts';
 import { stackingKappaSweep } from './stacking-kappa-sweep.ts';
 import { configJsonSchema } from './validate.ts';
 

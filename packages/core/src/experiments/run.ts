@@ -53,7 +53,8 @@ export async function runExperiment<E extends Experiment>(
   }
   const durationMs = performance.now() - started;
   ctx.onProgress?.({ fraction: 1, message: 'done' });
-  const seed = typeof (config as { seed?: unknown }).seed === 'number' ? (config as { seed: number }).seed : null;
+  const seed =
+    typeof (config as { seed?: unknown }).seed === 'number' ? (config as { seed: number }).seed : null;
   return {
     provenance: {
       experimentId: experiment.id,

@@ -30,9 +30,21 @@ const schema = z.strictObject({
     .describe('Also run β* = (√κ−1)/(√κ+1).')
     .meta({ label: 'include β*' }),
   d: z.int().min(2).max(16).default(8).describe('Width d of every layer.').meta({ label: 'width d' }),
-  innerSteps: z.int().min(1).max(16).default(1).describe('Gradient steps k per stage.').meta({ label: 'k (steps per stage)' }),
+  innerSteps: z
+    .int()
+    .min(1)
+    .max(16)
+    .default(1)
+    .describe('Gradient steps k per stage.')
+    .meta({ label: 'k (steps per stage)' }),
   eta: etaField(1, 2),
-  maxStages: z.int().min(10).max(5000).default(1000).describe('Give up after this many stages.').meta({ label: 'max stages' }),
+  maxStages: z
+    .int()
+    .min(10)
+    .max(5000)
+    .default(1000)
+    .describe('Give up after this many stages.')
+    .meta({ label: 'max stages' }),
   tolerance: toleranceField(1e-4),
 });
 
@@ -66,17 +78,33 @@ export const stackingBetaSweep = defineExperiment({
       await control.checkpoint((i + 1) / betas.length, `β = ${beta.toFixed(3)}`);
     }
     const best = rows.reduce<BetaSweepResult['best']>(
-      (b, r) => (r.stages !== null && (b === null || r.stages < b.stages) ? { beta: r.beta, stages: r.stages } : b),
+      (b, r) =>
+        r.stages !== null && (b === null || r.stages < b.stages) ? { beta: r.beta, stages: r.stages } : b,
       null,
     );
-    return { kappa: c.kappa, betaStar, tolerance: c.tolerance, maxStages: c.maxStages, rows, best } satisfies BetaSweepResult;
+    return {
+      kappa: c.kappa,
+      betaStar,
+      tolerance: c.tolerance,
+      maxStages: c.maxStages,
+      rows,
+      best,
+    } satisfies BetaSweepResult;
   },
-  headline: (r) => ({ label: 'fewest stages over the β tried', value: r.best?.stages ?? null, unit: 'stages', better: 'lower' }),
+  headline: (r) => ({
+    label: 'fewest stages over the β tried',
+    value: r.best?.stages ?? null,
+    unit: 'stages',
+    better: 'lower',
+  }),
   chart: (r) =>
     lineChart({
       title: `Stages to ${r.tolerance.toExponential(0)} versus copy scale β (κ = ${r.kappa})`,
-      subtitle: 'β = 0 is zero init; β = 1 is a pure copy. Reproduction with the notes’ setup, not the paper’s figure.',
-      rows: r.rows.filter((row) => row.stages !== null).map((row) => ({ beta: row.beta, stages: row.stages })),
+      subtitle:
+        'β = 0 is zero init; β = 1 is a pure copy. Reproduction with the notes’ setup, not the paper’s figure.',
+      rows: r.rows
+        .filter((row) => row.stages !== null)
+        .map((row) => ({ beta: row.beta, stages: row.stages })),
       x: { field: 'beta', title: 'copy scale β' },
       y: { field: 'stages', title: 'stages to tolerance' },
       vRules: [{ value: r.betaStar, label: `β* = ${r.betaStar.toFixed(3)}` }],

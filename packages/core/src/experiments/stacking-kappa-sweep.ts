@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { lineChart } from '../charts/specs.ts';
 import {
-  type SweepMethod,
   deepLinearProblem,
   logLogSlope,
   optimalCopyScale,
+  type SweepMethod,
   stagesForMethod,
 } from '../papers/stacking/deep-linear.ts';
 import { defineExperiment } from './contract.ts';
@@ -42,7 +42,13 @@ export interface KappaSweepResult {
   /** One row per (κ, method): stages to tolerance, null if not reached within maxStages. */
   readonly rows: { kappa: number; method: MethodKey; label: string; stages: number | null }[];
   /** Fitted exponent p in stages ∝ κ^p per method, over the κ where it was reached. */
-  readonly slopes: { method: MethodKey; label: string; slope: number | null; pointsUsed: number; notReached: number[] }[];
+  readonly slopes: {
+    method: MethodKey;
+    label: string;
+    slope: number | null;
+    pointsUsed: number;
+    notReached: number[];
+  }[];
 }
 
 const schema = z.strictObject({
@@ -124,7 +130,9 @@ export const stackingKappaSweep = defineExperiment({
     return lineChart({
       title: `Stages to ${r.tolerance.toExponential(0)} versus κ (log–log)`,
       subtitle: `fitted slopes: zero init ${fmt(slope('zero'))}, stack β* ${fmt(slope('stack-beta-star'))}, NAG ${fmt(slope('nag'))} — reproduction, not the paper's figure`,
-      rows: r.rows.filter((row) => row.stages !== null).map((row) => ({ kappa: row.kappa, stages: row.stages, method: row.label })),
+      rows: r.rows
+        .filter((row) => row.stages !== null)
+        .map((row) => ({ kappa: row.kappa, stages: row.stages, method: row.label })),
       x: { field: 'kappa', title: 'condition number κ', log: true },
       y: { field: 'stages', title: 'stages to tolerance', log: true, format: '~s' },
       color: { field: 'method', title: 'method', sort: METHODS.map((m) => LABELS[m]) },

@@ -99,7 +99,8 @@ function fieldSchema(root: JsonSchema, path: readonly PropertyKey[]): JsonSchema
 
 function fieldName(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
-    (name, key) => (typeof key === 'number' ? `${name}[${key}]` : name ? `${name}.${String(key)}` : String(key)),
+    (name, key) =>
+      typeof key === 'number' ? `${name}[${key}]` : name ? `${name}.${String(key)}` : String(key),
     '',
   );
 }
@@ -112,8 +113,11 @@ export function toFieldIssues(schema: z.ZodType, issues: readonly z.core.$ZodIss
     if (issue.code === 'unrecognized_keys') {
       const valid = Object.keys(fieldSchema(root, issue.path)?.properties ?? {});
       for (const key of issue.keys) {
-        const field = fieldName([...issue.path, key]);
-        out.push({ field, message: `unknown field "${field}"; valid fields are ${valid.join(', ')}` });
+        const field = fieldName([...issue.path, key]) || '""';
+        out.push({
+          field,
+          message: `unknown field ${JSON.stringify(field)}; valid fields are ${valid.join(', ')}`,
+        });
       }
       continue;
     }
@@ -134,7 +138,10 @@ export function toFieldIssues(schema: z.ZodType, issues: readonly z.core.$ZodIss
  * Validates raw input against an experiment's schema and its work limit. `undefined` means "all defaults".
  * Throws `PaperlabError('INVALID_CONFIG')` with one issue per bad field; never throws anything else.
  */
-export function parseConfig<S extends z.ZodObject>(experiment: Experiment<S, unknown>, raw: unknown): z.output<S> {
+export function parseConfig<S extends z.ZodObject>(
+  experiment: Experiment<S, unknown>,
+  raw: unknown,
+): z.output<S> {
   const input = raw === undefined || raw === null ? {} : raw;
   const parsed = experiment.config.safeParse(input, { reportInput: true });
   if (!parsed.success) {
@@ -151,9 +158,13 @@ export function parseConfig<S extends z.ZodObject>(experiment: Experiment<S, unk
     const issue: FieldIssue = {
       field: experiment.workFields[0] ?? 'config',
       message: `this config is too large to run here (${fields} give ${Math.round(work).toLocaleString('en')} work units; the limit is ${experiment.limits.maxWork.toLocaleString('en')}): reduce ${fields}`,
-      received: Object.fromEntries(experiment.workFields.map((f) => [f, (parsed.data as Record<string, unknown>)[f]])),
+      received: Object.fromEntries(
+        experiment.workFields.map((f) => [f, (parsed.data as Record<string, unknown>)[f]]),
+      ),
     };
-    throw new PaperlabError('INVALID_CONFIG', `Invalid config for ${experiment.id}: ${issue.message}`, [issue]);
+    throw new PaperlabError('INVALID_CONFIG', `Invalid config for ${experiment.id}: ${issue.message}`, [
+      issue,
+    ]);
   }
   return parsed.data;
 }

@@ -104,7 +104,8 @@ export function matmulTransB(a: Matrix, b: Matrix, out: Matrix = zeros(a.rows, b
 /** The transpose. */
 export function transpose(a: Matrix): Matrix {
   const out = zeros(a.cols, a.rows);
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out.data[j * a.rows + i] = a.data[i * a.cols + j]!;
+  for (let i = 0; i < a.rows; i++)
+    for (let j = 0; j < a.cols; j++) out.data[j * a.rows + i] = a.data[i * a.cols + j]!;
   return out;
 }
 

@@ -67,7 +67,8 @@ export class WorkerPool {
    * ABORTED or FAILED after.
    */
   run(experimentId: string, rawConfig: unknown, options: PoolRunOptions = {}): Promise<RunOutput> {
-    if (this.#closed) return Promise.reject(new PaperlabError('FAILED', 'The experiment runner is shutting down.'));
+    if (this.#closed)
+      return Promise.reject(new PaperlabError('FAILED', 'The experiment runner is shutting down.'));
     let experiment: ReturnType<typeof getExperiment>;
     try {
       experiment = getExperiment(experimentId);
@@ -75,7 +76,8 @@ export class WorkerPool {
     } catch (e) {
       return Promise.reject(e);
     }
-    if (options.signal?.aborted) return Promise.reject(new PaperlabError('ABORTED', 'The run was cancelled.'));
+    if (options.signal?.aborted)
+      return Promise.reject(new PaperlabError('ABORTED', 'The run was cancelled.'));
     return new Promise<RunOutput>((resolve, reject) => {
       const job: Job = {
         id: this.#nextId++,
@@ -139,7 +141,10 @@ export class WorkerPool {
       const job = slot.job;
       if (!job) return;
       const memory = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.#fail(slot, memory ? this.#memoryError(job) : new PaperlabError('FAILED', `The run crashed: ${e.message}`));
+      this.#fail(
+        slot,
+        memory ? this.#memoryError(job) : new PaperlabError('FAILED', `The run crashed: ${e.message}`),
+      );
     });
     worker.on('exit', () => {
       if (slot.job) this.#fail(slot, new PaperlabError('FAILED', 'The run stopped unexpectedly.'));
@@ -248,7 +253,11 @@ let shared: WorkerPool | null = null;
  * `timeoutMs` and `memoryMb` default to the experiment's limits. Errors: PaperlabError with code
  * INVALID_CONFIG, UNKNOWN_EXPERIMENT, TIMEOUT, MEMORY, ABORTED or FAILED.
  */
-export function runInWorker(experimentId: string, rawConfig: unknown, options: PoolRunOptions = {}): Promise<RunOutput> {
+export function runInWorker(
+  experimentId: string,
+  rawConfig: unknown,
+  options: PoolRunOptions = {},
+): Promise<RunOutput> {
   shared ??= new WorkerPool();
   return shared.run(experimentId, rawConfig, options);
 }

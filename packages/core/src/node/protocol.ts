@@ -14,4 +14,8 @@ export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'progress'; jobId: number; progress: Progress }
   | { type: 'done'; jobId: number; output: RunOutput }
-  | { type: 'error'; jobId: number; error: { code: ErrorCode; message: string; issues: readonly FieldIssue[] } };
+  | {
+      type: 'error';
+      jobId: number;
+      error: { code: ErrorCode; message: string; issues: readonly FieldIssue[] };
+    };

@@ -4,7 +4,9 @@ import { loadTf } from '../tf/backend.ts';
 type Listener = (...args: unknown[]) => void;
 const EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
 const listeners = (event: (typeof EVENTS)[number]) =>
-  (event === 'uncaughtException' ? process.listeners('uncaughtException') : process.listeners('unhandledRejection')) as Listener[];
+  (event === 'uncaughtException'
+    ? process.listeners('uncaughtException')
+    : process.listeners('unhandledRejection')) as Listener[];
 const snapshot = () => new Map(EVENTS.map((e) => [e, new Set(listeners(e))]));
 
 /**

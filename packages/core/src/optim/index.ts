@@ -14,7 +14,7 @@ export interface Objective {
 }
 
 /** Called with every iterate x_k (k = 0 is the start); return true to stop. */
-export type OnIterate = (k: number, x: Float64Array) => boolean | undefined | void;
+export type OnIterate = (k: number, x: Float64Array) => boolean | undefined;
 
 /** Outcome of an optimiser run. */
 export interface OptimRun {

@@ -88,7 +88,8 @@ export function boostingReference(
     return false;
   };
   const x0 = new Float64Array(o.d);
-  if (o.method === 'nesterov') nesterovTwoSequence(f, x0, { eta: o.eta, beta: o.beta, maxIterations: o.stages, onIterate });
+  if (o.method === 'nesterov')
+    nesterovTwoSequence(f, x0, { eta: o.eta, beta: o.beta, maxIterations: o.stages, onIterate });
   else gradientDescent(f, x0, { eta: o.eta, maxIterations: o.stages, onIterate });
   return { iterates, losses };
 }

@@ -4,8 +4,9 @@
  * a layer, initialises it (zero, random or β × the last layer), and takes k gradient steps on it alone.
  * Everything is Float64 and O(k·d³) per stage, independent of any sample size.
  */
+
+import { frobeniusNorm, identity, type Matrix, matmul, matmulTransB, zeros } from '../../math/matrix.ts';
 import { createRng } from '../../math/rng.ts';
-import { type Matrix, identity, zeros, matmul, matmulTransB, frobeniusNorm } from '../../math/matrix.ts';
 import { logSpacedSpectrum, nesterovMomentum } from '../../optim/index.ts';
 
 /** How a new layer starts: zero (functional GD), random (smoothed stochastic GD) or a β-scaled copy (Nesterov). */
@@ -48,7 +49,8 @@ export function givensTarget(d: number): Matrix {
 /** The notes' non-orthogonal target A = I + 0.5·cos(i·j + 1)/√d (singular values ≈ 0.5–1.5 at d = 8). */
 export function nonOrthogonalTarget(d: number): Matrix {
   const A = identity(d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) A.data[i * d + j]! += (0.5 * Math.cos(i * j + 1)) / Math.sqrt(d);
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j < d; j++) A.data[i * d + j]! += (0.5 * Math.cos(i * j + 1)) / Math.sqrt(d);
   return A;
 }
 
@@ -120,7 +122,10 @@ const BLOW_UP = 1e12;
  * P ← (I + W)P. With k = 1 and init β·W_t this is Nesterov's method up to the second-order errors of §3.2.
  * O(T·k·d³).
  */
-export async function trainStagewise(problem: DeepLinearProblem, opts: StagewiseOptions): Promise<StageTrace> {
+export async function trainStagewise(
+  problem: DeepLinearProblem,
+  opts: StagewiseOptions,
+): Promise<StageTrace> {
   const { d, lambdas, target } = problem;
   const rng = createRng(opts.seed);
   let P = identity(d);
@@ -137,7 +142,8 @@ export async function trainStagewise(problem: DeepLinearProblem, opts: Stagewise
   for (let t = 1; t <= opts.maxStages; t++) {
     // 1. Initialise the new layer; W still holds the previous layer W_{t−1}.
     if (opts.init === 'zero') W.data.fill(0);
-    else if (opts.init === 'random') for (let i = 0; i < d * d; i++) W.data[i] = opts.sigma * rng.normal() * invSqrtD;
+    else if (opts.init === 'random')
+      for (let i = 0; i < d * d; i++) W.data[i] = opts.sigma * rng.normal() * invSqrtD;
     else for (let i = 0; i < d * d; i++) W.data[i]! *= opts.beta;
 
     // 2. k gradient steps on W alone: ∇_W ℓ((I+W)P) = ((I+W)P − A) Σ Pᵀ.

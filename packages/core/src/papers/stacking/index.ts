@@ -1,4 +1,4 @@
+export * from './boosting.ts';
 export * from './deep-linear.ts';
 export * from './quadratic.ts';
-export * from './boosting.ts';
 export * from './residual-mlp.ts';

@@ -28,7 +28,10 @@ export interface QuadraticTrace {
 }
 
 /** The R2 problem: spectrum, objective and start. */
-export function quadraticProblem(kappa: number, d: number): { f: Objective; lambdas: Float64Array; x0: Float64Array } {
+export function quadraticProblem(
+  kappa: number,
+  d: number,
+): { f: Objective; lambdas: Float64Array; x0: Float64Array } {
   const lambdas = logSpacedSpectrum(kappa, d);
   return { f: diagonalQuadratic(lambdas), lambdas, x0: new Float64Array(d).fill(1) };
 }
@@ -39,7 +42,14 @@ export function quadraticProblem(kappa: number, d: number): { f: Objective; lamb
  */
 export function runQuadraticMethod(
   method: QuadraticMethod,
-  { kappa, d, eta, beta, tolerance, maxIterations }: { kappa: number; d: number; eta: number; beta: number; tolerance: number; maxIterations: number },
+  {
+    kappa,
+    d,
+    eta,
+    beta,
+    tolerance,
+    maxIterations,
+  }: { kappa: number; d: number; eta: number; beta: number; tolerance: number; maxIterations: number },
 ): QuadraticTrace {
   const { f, lambdas, x0 } = quadraticProblem(kappa, d);
   const f0 = f.value(x0);
@@ -103,7 +113,12 @@ export function nesterovPotential({
   d,
   tolerance,
   maxIterations,
-}: { kappa: number; d: number; tolerance: number; maxIterations: number }): PotentialTrace {
+}: {
+  kappa: number;
+  d: number;
+  tolerance: number;
+  maxIterations: number;
+}): PotentialTrace {
   const { f, lambdas, x0 } = quadraticProblem(kappa, d);
   const L = lambdas[0]!;
   const mu = lambdas[d - 1]!;

@@ -4,8 +4,9 @@
  * family. The notes found no consistent advantage for stacking at this scale; this module reports what the
  * runs show and is not tuned toward either story.
  */
-import { createRng, type Rng } from '../../math/rng.ts';
+
 import type { Rank, Scalar, Tensor2D, Variable } from '@tensorflow/tfjs';
+import { createRng, type Rng } from '../../math/rng.ts';
 import type { Tf } from '../../tf/backend.ts';
 
 /** How a new block starts. `stack` copies the last block (U, β·V); `copy-middle` copies the middle one. */
@@ -49,7 +50,8 @@ function gaussianMatrix(rng: Rng, rows: number, cols: number, scale: number): Fl
 /** Inputs x ~ N(0, diag(κ^{−i/(m−1)})), row-major n×m. */
 function sampleInputs(rng: Rng, n: number, m: number, kappa: number): Float32Array {
   const out = new Float32Array(n * m);
-  for (let r = 0; r < n; r++) for (let i = 0; i < m; i++) out[r * m + i] = Math.sqrt(kappa ** (-i / Math.max(1, m - 1))) * rng.normal();
+  for (let r = 0; r < n; r++)
+    for (let i = 0; i < m; i++) out[r * m + i] = Math.sqrt(kappa ** (-i / Math.max(1, m - 1))) * rng.normal();
   return out;
 }
 
@@ -78,7 +80,8 @@ export async function growResidualMlp(
   const yTrain = tf.tidy(() => forward(xTrain, teacher));
   const yVal = tf.tidy(() => forward(xVal, teacher));
   const blocks: { U: Variable<Rank.R2>; V: Variable<Rank.R2> }[] = [];
-  const mse = (x: typeof xTrain, y: typeof yTrain) => tf.tidy(() => tf.mean(tf.square(tf.sub(forward(x, blocks), y))).dataSync()[0]!);
+  const mse = (x: typeof xTrain, y: typeof yTrain) =>
+    tf.tidy(() => tf.mean(tf.square(tf.sub(forward(x, blocks), y))).dataSync()[0]!);
 
   const trainLossPerStage = [mse(xTrain, yTrain)];
   const validationLossPerStage = [mse(xVal, yVal)];
@@ -88,7 +91,12 @@ export async function growResidualMlp(
   try {
     for (let t = 1; t <= o.stages; t++) {
       const before = trainLossPerStage[t - 1]!;
-      const source = o.init === 'stack' ? blocks[blocks.length - 1] : o.init === 'copy-middle' ? blocks[Math.floor((blocks.length - 1) / 2)] : undefined;
+      const source =
+        o.init === 'stack'
+          ? blocks[blocks.length - 1]
+          : o.init === 'copy-middle'
+            ? blocks[Math.floor((blocks.length - 1) / 2)]
+            : undefined;
       let U: Float32Array;
       let V: Float32Array;
       if (source) {
@@ -99,16 +107,24 @@ export async function growResidualMlp(
         U = gaussianMatrix(rng, m, m, scale);
         V = o.init === 'random' ? gaussianMatrix(rng, m, m, o.sigma * scale) : new Float32Array(m * m);
       }
-      blocks.push({ U: tf.variable(tf.tensor2d(U, [m, m]), true, `U${t}`), V: tf.variable(tf.tensor2d(V, [m, m]), true, `V${t}`) });
+      blocks.push({
+        U: tf.variable(tf.tensor2d(U, [m, m]), true, `U${t}`),
+        V: tf.variable(tf.tensor2d(V, [m, m]), true, `V${t}`),
+      });
       const afterGrowth = mse(xTrain, yTrain);
       maxGrowthJump = Math.max(maxGrowthJump, afterGrowth - before);
       growthSteps.push(lossPerStep.length);
 
       // A fresh optimiser per stage, so new variables are registered and Adam's moments start clean.
       const optimizer = o.optimizer === 'adam' ? tf.train.adam(o.learningRate) : tf.train.sgd(o.learningRate);
-      const trainable = o.train === 'all' ? blocks.flatMap((b) => [b.U, b.V]) : [blocks[t - 1]!.U, blocks[t - 1]!.V];
+      const trainable =
+        o.train === 'all' ? blocks.flatMap((b) => [b.U, b.V]) : [blocks[t - 1]!.U, blocks[t - 1]!.V];
       for (let s = 0; s < o.stepsPerStage; s++) {
-        const cost = optimizer.minimize(() => tf.mean(tf.square(tf.sub(forward(xTrain, blocks), yTrain))) as Scalar, true, trainable);
+        const cost = optimizer.minimize(
+          () => tf.mean(tf.square(tf.sub(forward(xTrain, blocks), yTrain))) as Scalar,
+          true,
+          trainable,
+        );
         lossPerStep.push(cost!.dataSync()[0]!);
         cost!.dispose();
       }
