@@ -150,6 +150,58 @@ describe('validation', () => {
   }
 });
 
+describe('every bounded field rejects out-of-bounds and wrong-type values, naming the field', () => {
+  type Prop = {
+    type?: string;
+    minimum?: number;
+    maximum?: number;
+    exclusiveMinimum?: number;
+    enum?: string[];
+    anyOf?: Prop[];
+  };
+  for (const d of describeExperiments()) {
+    const experiment = getExperiment(d.id);
+    const props = d.jsonSchema.properties as Record<string, Prop>;
+    it(`${d.id}`, () => {
+      for (const [name, prop] of Object.entries(props)) {
+        const numeric =
+          prop.type === 'number' || prop.type === 'integer'
+            ? prop
+            : prop.anyOf?.find((p) => p.type === 'number');
+        const bad: unknown[] = [];
+        if (numeric) {
+          const low = numeric.minimum ?? numeric.exclusiveMinimum;
+          if (numeric.maximum !== undefined)
+            bad.push(numeric.maximum + Math.max(1, Math.abs(numeric.maximum)));
+          if (low !== undefined)
+            bad.push(
+              low - Math.max(1, Math.abs(low)),
+              ...(numeric.exclusiveMinimum !== undefined ? [low] : []),
+            );
+          bad.push('not a number', Number.NaN);
+        }
+        if (prop.type === 'integer') bad.push(1.5 + (numeric?.minimum ?? 0));
+        if (prop.enum) bad.push('no-such-option');
+        if (prop.type === 'boolean') bad.push('yes');
+        if (prop.type === 'array') bad.push(42, []);
+        expect(bad.length, `${d.id}.${name} has a rejectable value`).toBeGreaterThan(0);
+        for (const value of bad) {
+          try {
+            parseConfig(experiment, { [name]: value });
+            expect.unreachable(`${d.id}.${name} accepted ${String(value)}`);
+          } catch (err) {
+            const issues = invalidConfig(err).issues;
+            expect(
+              issues.map((i) => i.field.split(/[.[]/)[0]),
+              `${d.id}.${name} = ${String(value)}`,
+            ).toContain(name);
+          }
+        }
+      }
+    });
+  }
+});
+
 describe('running stacking experiments', () => {
   for (const id of STACKING_IDS) {
     it(`${id}: deterministic, with provenance, headline and a chart that renders to SVG`, async () => {

@@ -12,12 +12,12 @@ import { configJsonSchema } from './validate.ts';
 
 /** All experiments, in the order lessons introduce them. */
 export const experiments: readonly Experiment[] = [
-  agdQuadratic as unknown as Experiment,
-  boostingStacking as unknown as Experiment,
-  deepLinearStacking as unknown as Experiment,
-  stackingKappaSweep as unknown as Experiment,
-  stackingBetaSweep as unknown as Experiment,
-  residualMlpStacking as unknown as Experiment,
+  agdQuadratic,
+  boostingStacking,
+  deepLinearStacking,
+  stackingKappaSweep,
+  stackingBetaSweep,
+  residualMlpStacking,
   ...distillExperiments,
 ];
 
