@@ -148,7 +148,9 @@ export function corruptLabels({
     return given;
   }
   const members: number[][] = Array.from({ length: K }, () => []);
-  trueLabels.forEach((b, i) => members[b]!.push(i));
+  trueLabels.forEach((b, i) => {
+    members[b]!.push(i);
+  });
   for (let b = 0; b < K; b++) {
     const idx = members[b]!;
     const n = idx.length;

@@ -82,15 +82,28 @@ export interface AveragingWeights {
 }
 
 /**
- * `labelAveragingWeights`: the notes' teaching formula (§4.3) for round τ (1 = teacher) of plain SD in the
- * linearised block model with equal class sizes:
- * p_i = s3^τ·y_i + (s2^τ − s3^τ)·π_b + (s_sup^τ − s2^τ)·π_sup + (s1^τ − s_sup^τ)·ȳ + (1 − s1^τ)·1/K. O(1).
+ * The spectral filter of round τ in the linearised model (notes §4.1, with the §3.5 mixing extension):
+ * P_τ − U = (Y − U)·f_τ(G) with f_1(μ) = s(μ) and f_τ = (ξ·f_{τ−1} + 1 − ξ)·s. For plain SD (ξ = 1),
+ * f_τ = s^τ. O(τ).
  */
-export function labelAveragingWeights(s: BlockShrinkage, round: number): AveragingWeights {
-  const own = s.sInstance ** round;
-  const cls = s.sClass ** round;
-  const sup = s.sSuperclass ** round;
-  const all = s.sGlobal ** round;
+export function distillationFilter(s: number, round: number, mixing = 1): number {
+  let f = s;
+  for (let t = 2; t <= round; t++) f = (mixing * f + 1 - mixing) * s;
+  return f;
+}
+
+/**
+ * `labelAveragingWeights`: the notes' teaching formula (§4.3) for round τ (1 = teacher) in the linearised
+ * block model with equal class sizes:
+ * p_i = s3^τ·y_i + (s2^τ − s3^τ)·π_b + (s_sup^τ − s2^τ)·π_sup + (s1^τ − s_sup^τ)·ȳ + (1 − s1^τ)·1/K.
+ * With mixing ξ ≠ 1 (extension) each s^τ becomes the filter f_τ of `distillationFilter`; the weights still
+ * sum to 1 but may be negative (e.g. the own-label weight for ξ > 1/(1 − s3), Ex.8). O(τ).
+ */
+export function labelAveragingWeights(s: BlockShrinkage, round: number, mixing = 1): AveragingWeights {
+  const own = distillationFilter(s.sInstance, round, mixing);
+  const cls = distillationFilter(s.sClass, round, mixing);
+  const sup = distillationFilter(s.sSuperclass, round, mixing);
+  const all = distillationFilter(s.sGlobal, round, mixing);
   return { own, class: cls - own, superclass: sup - cls, global: all - sup, uniform: 1 - all };
 }
 
@@ -131,20 +144,19 @@ export function perInstanceOutput({
 /**
  * Exact averaging weights for any block model, including unequal class sizes ([derived] here, extending
  * §4.3): for an instance of class b, p_i = own·y_i + Σ_a Ω_ba·π_a + uniform_b·1/K, with own = s_inst^τ and
- * Ω_ba = n_a·Σ_j (s_j^τ − s_inst^τ) R_bj R_aj/√(n_a n_b) over the class-space eigenvectors R. O(K³).
+ * Ω_ba = n_a·Σ_j (s_j^τ − s_inst^τ) R_bj R_aj/√(n_a n_b) over the class-space eigenvectors R (s^τ → f_τ with
+ * mixing). O(K³ + K·τ).
  */
 export function classAveragingWeights(
   model: BlockGramModel,
   lambda: number,
   round: number,
+  mixing = 1,
 ): { readonly own: number; readonly omega: number[][]; readonly uniform: number[] } {
   const K = model.classSizes.length;
   const alpha = effectiveRidge(K, instanceCount(model), lambda);
-  const { instanceFactor, phi } = classSpaceKernel(
-    model,
-    blockGramSpectrum(model),
-    (mu) => shrinkage(mu, alpha) ** round,
-  );
+  const filter = (mu: number) => distillationFilter(shrinkage(mu, alpha), round, mixing);
+  const { instanceFactor, phi } = classSpaceKernel(model, blockGramSpectrum(model), filter);
   const omega = Array.from({ length: K }, (_, b) =>
     Array.from({ length: K }, (_, a) => phi[b * K + a]! * model.classSizes[a]!),
   );
