@@ -10,9 +10,21 @@ export default defineConfig({
     hookTimeout: 60_000,
     reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
     projects: [
-      { extends: true, test: { name: 'pglite', include: ['src/**/*.test.ts'], env: { PAPERLAB_TEST_BACKEND: 'pglite' } } },
+      {
+        extends: true as const,
+        test: { name: 'pglite', include: ['src/**/*.test.ts'], env: { PAPERLAB_TEST_BACKEND: 'pglite' } },
+      },
       ...(postgres
-        ? [{ extends: true, test: { name: 'postgres', include: ['src/**/*.test.ts'], env: { PAPERLAB_TEST_BACKEND: 'postgres' } } }]
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'postgres',
+                include: ['src/**/*.test.ts'],
+                env: { PAPERLAB_TEST_BACKEND: 'postgres' },
+              },
+            },
+          ]
         : []),
     ],
   },

@@ -14,7 +14,10 @@ const schemaPath = join(pkgDir, '../../prisma/schema.prisma');
 const outDir = join(pkgDir, 'src/generated/prisma');
 const stampPath = join(outDir, '.schema-hash');
 const prismaVersion = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).devDependencies.prisma;
-const hash = createHash('sha256').update(readFileSync(schemaPath)).update(String(prismaVersion)).digest('hex');
+const hash = createHash('sha256')
+  .update(readFileSync(schemaPath))
+  .update(String(prismaVersion))
+  .digest('hex');
 
 if (!process.argv.includes('--force') && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === hash) {
   console.log('Prisma client is up to date.');
@@ -22,9 +25,13 @@ if (!process.argv.includes('--force') && existsSync(stampPath) && readFileSync(s
 }
 
 const noop = ['/bin/true', '/usr/bin/true'].find((p) => existsSync(p));
-const env = { ...process.env, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
 if (noop && !env.PRISMA_SCHEMA_ENGINE_BINARY) env.PRISMA_SCHEMA_ENGINE_BINARY = noop;
 
-const result = spawnSync('npx', ['--no-install', 'prisma', 'generate'], { cwd: pkgDir, env, stdio: 'inherit' });
+const result = spawnSync('npx', ['--no-install', 'prisma', 'generate'], {
+  cwd: pkgDir,
+  env,
+  stdio: 'inherit',
+});
 if (result.status !== 0) process.exit(result.status ?? 1);
 writeFileSync(stampPath, hash);

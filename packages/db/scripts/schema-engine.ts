@@ -4,7 +4,7 @@
  * a driver adapter. paperlab uses it to write migrations exactly as `prisma migrate dev` would, and to prove
  * that a migrated database matches schema.prisma (`diffDatabaseToSchema` returns no statements).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -18,10 +18,17 @@ import {
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
 import pg from 'pg';
 import { REPO_ROOT } from '../src/env.ts';
+import { MIGRATIONS_DIR, readMigrations } from '../src/migrate.ts';
 
 export const SCHEMA_PATH = join(REPO_ROOT, 'prisma', 'schema.prisma');
 
 type Engine = Awaited<ReturnType<typeof bg.SchemaEngine.new>>;
+
+/** The slice of the WebAssembly API used here (the project's lib settings carry no DOM types). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, unknown>) => { exports: unknown };
+}
 
 let loaded = false;
 let panicRegistry: { message: string } = { message: '' };
@@ -29,16 +36,21 @@ let panicRegistry: { message: string } = { message: '' };
 function loadWasm(): void {
   if (loaded) return;
   // The engine reports a Rust panic's message here before it throws.
-  const registry = { message: '', set_message(m: string) { registry.message = m; } };
+  const registry = {
+    message: '',
+    set_message(m: string) {
+      registry.message = m;
+    },
+  };
   (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY = registry;
   panicRegistry = registry;
   const require = createRequire(import.meta.url);
   const wasmPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
-  const module = new WebAssembly.Module(readFileSync(wasmPath));
-  const instance = new WebAssembly.Instance(module, {
-    './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports,
+  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const instance = new wasm.Instance(new wasm.Module(readFileSync(wasmPath)), {
+    './schema_engine_bg.js': bg,
   });
-  (bg as unknown as { __wbg_set_wasm(exports: WebAssembly.Exports): void }).__wbg_set_wasm(instance.exports);
+  (bg as unknown as { __wbg_set_wasm(exports: unknown): void }).__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
   loaded = true;
 }
@@ -77,6 +89,14 @@ function typeCharColumns<Q extends SqlQueryable>(queryable: Q): Q {
 
 function charAwareAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
   typeCharColumns(adapter);
+  // adapter-pg splits scripts on every ";", breaking dollar-quoted function bodies; the native engine sends a
+  // migration whole, and so does this (one simple-protocol query runs a multi-statement script).
+  const driver = (
+    adapter as SqlDriverAdapter & { underlyingDriver(): pg.Pool | pg.PoolClient }
+  ).underlyingDriver();
+  adapter.executeScript = async (script) => {
+    await driver.query(script);
+  };
   const startTransaction = adapter.startTransaction.bind(adapter);
   adapter.startTransaction = async (isolation) => typeCharColumns(await startTransaction(isolation));
   return adapter;
@@ -102,7 +122,9 @@ class CatalogFriendlyClient extends pg.Client {
 
 async function withEngine<T>(url: string, schema: string, fn: (engine: Engine) => Promise<T>): Promise<T> {
   loadWasm();
-  const pgFactory = new PrismaPg(new pg.Pool({ connectionString: url, max: 2, Client: CatalogFriendlyClient }));
+  const pgFactory = new PrismaPg(
+    new pg.Pool({ connectionString: url, max: 2, Client: CatalogFriendlyClient }),
+  );
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: pgFactory.provider,
     adapterName: pgFactory.adapterName,
@@ -128,7 +150,10 @@ async function withEngine<T>(url: string, schema: string, fn: (engine: Engine) =
  * The SQL that takes the database at `url` to `schema` (Prisma's `migrate diff --from-config-datasource
  * --to-schema --script`). Empty when the database already matches the schema.
  */
-export async function diffDatabaseToSchema(url: string, schema = readFileSync(SCHEMA_PATH, 'utf8')): Promise<string> {
+export async function diffDatabaseToSchema(
+  url: string,
+  schema = readFileSync(SCHEMA_PATH, 'utf8'),
+): Promise<string> {
   return withEngine(url, schema, async (engine) => {
     const result = await engine.diff({
       from: { tag: 'schemaDatasource', files: schemaFiles(schema), configDir: REPO_ROOT },
@@ -142,7 +167,10 @@ export async function diffDatabaseToSchema(url: string, schema = readFileSync(SC
 }
 
 /** The SQL of a first migration creating `schema` from nothing (`migrate diff --from-empty --to-schema`). */
-export async function diffEmptyToSchema(url: string, schema = readFileSync(SCHEMA_PATH, 'utf8')): Promise<string> {
+export async function diffEmptyToSchema(
+  url: string,
+  schema = readFileSync(SCHEMA_PATH, 'utf8'),
+): Promise<string> {
   return withEngine(url, schema, async (engine) => {
     const result = await engine.diff({
       from: { tag: 'empty' },
@@ -152,6 +180,40 @@ export async function diffEmptyToSchema(url: string, schema = readFileSync(SCHEM
       filters: noFilters,
     });
     return stripEmpty(result.stdout ?? '');
+  });
+}
+
+const migrationsList = (dir: string) => ({
+  baseDir: dir,
+  lockfile: {
+    path: 'migration_lock.toml',
+    content: existsSync(join(dir, 'migration_lock.toml'))
+      ? readFileSync(join(dir, 'migration_lock.toml'), 'utf8')
+      : null,
+  },
+  shadowDbInitScript: '',
+  migrationDirectories: readMigrations(dir).map((m) => ({
+    path: m.name,
+    migrationFile: { path: 'migration.sql', content: { tag: 'ok' as const, value: m.sql } },
+  })),
+});
+
+/** What `prisma migrate status` sees: edited, failed and pending migrations (history null = up to date). */
+export async function prismaMigrateStatus(url: string, dir = MIGRATIONS_DIR) {
+  return withEngine(url, readFileSync(SCHEMA_PATH, 'utf8'), (engine) =>
+    engine.diagnoseMigrationHistory({
+      migrationsList: migrationsList(dir),
+      optInToShadowDatabase: false,
+      filters: noFilters,
+    }),
+  );
+}
+
+/** `prisma migrate deploy`: applies pending migrations with Prisma's own engine; returns their names. */
+export async function prismaMigrateDeploy(url: string, dir = MIGRATIONS_DIR): Promise<string[]> {
+  return withEngine(url, readFileSync(SCHEMA_PATH, 'utf8'), async (engine) => {
+    const out = await engine.applyMigrations({ migrationsList: migrationsList(dir), filters: noFilters });
+    return out.appliedMigrationNames;
   });
 }
 

@@ -34,7 +34,10 @@ export const embeddedUrl = (port: number): string =>
   `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
 
 /** Starts PGlite on `dataDir` and serves it on 127.0.0.1. */
-export async function startEmbeddedServer({ dataDir, port = 0 }: StartEmbeddedServerOptions): Promise<EmbeddedServer> {
+export async function startEmbeddedServer({
+  dataDir,
+  port = 0,
+}: StartEmbeddedServerOptions): Promise<EmbeddedServer> {
   if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: MAX_CONNECTIONS });

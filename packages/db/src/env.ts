@@ -9,7 +9,10 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '
 const ZPostgresUrl = z
   .string()
   .trim()
-  .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL, e.g. postgresql://user:pass@host:5432/paperlab');
+  .regex(
+    /^postgres(ql)?:\/\//,
+    'must be a postgresql:// URL, e.g. postgresql://user:pass@host:5432/paperlab',
+  );
 
 const ZPort = z.coerce.number().int().min(0).max(65_535);
 

@@ -106,6 +106,7 @@ CREATE TABLE "Leaderboard" (
     "opensAt" TIMESTAMP(3) NOT NULL,
     "closesAt" TIMESTAMP(3) NOT NULL,
     "dailyCap" INTEGER NOT NULL DEFAULT 5,
+    "higherIsBetter" BOOLEAN NOT NULL DEFAULT false,
     "publicSeeds" INTEGER[],
     "privateSeeds" INTEGER[],
     "revealAt" TIMESTAMP(3) NOT NULL,
