@@ -147,17 +147,37 @@ export function blockGramOperator(
   };
 }
 
+/** Transpose of an N×K row-major block into K×N (so that inner loops run over N contiguous entries). */
+function toClassMajor(v: Float64Array, N: number, k: number): Float64Array {
+  const t = new Float64Array(N * k);
+  for (let i = 0; i < N; i++) for (let q = 0; q < k; q++) t[q * N + i] = v[i * k + q]!;
+  return t;
+}
+
+/** Σ_j a[ao + j]·b[bo + j] for j < n. */
+function dotAt(a: Float64Array, ao: number, b: Float64Array, bo: number, n: number): number {
+  let s = 0;
+  for (let j = 0; j < n; j++) s += a[ao + j]! * b[bo + j]!;
+  return s;
+}
+
 /**
  * A dense Gram matrix as an operator. The eigendecomposition (Householder + QL, O(N³)) is computed on first
  * use of `applySpectral` or `maxEigenvalue` and reused: once per Gram, never per round. `multiply` is O(N²·K),
- * `applySpectral` O(2·N²·K).
+ * `applySpectral` O(2·N²·K); both run as contiguous length-N dot products.
  */
 export function denseGramOperator(G: Matrix): GramOperator {
   const N = G.rows;
   if (G.cols !== N) throw new Error(`denseGramOperator: G is ${G.rows}×${G.cols}, not square`);
-  let eig: ReturnType<typeof tridiagonalQlEigen> | null = null;
+  let eig: { values: Float64Array; V: Float64Array; Vt: Float64Array } | null = null;
   const eigen = () => {
-    eig ??= tridiagonalQlEigen(G);
+    if (!eig) {
+      const e = tridiagonalQlEigen(G);
+      const V = e.vectors.data;
+      const Vt = new Float64Array(N * N);
+      for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) Vt[j * N + i] = V[i * N + j]!;
+      eig = { values: e.values, V, Vt };
+    }
     return eig;
   };
   const g = G.data;
@@ -170,42 +190,20 @@ export function denseGramOperator(G: Matrix): GramOperator {
       return eigen().values[0] ?? 0;
     },
     multiply(a, k, out = new Float64Array(N * k)) {
-      out.fill(0);
-      for (let i = 0; i < N; i++) {
-        const row = i * N;
-        const oi = i * k;
-        for (let j = 0; j < N; j++) {
-          const gij = g[row + j]!;
-          const aj = j * k;
-          for (let q = 0; q < k; q++) out[oi + q]! += gij * a[aj + q]!;
-        }
-      }
+      const aT = toClassMajor(a, N, k);
+      for (let i = 0; i < N; i++) for (let q = 0; q < k; q++) out[i * k + q] = dotAt(g, i * N, aT, q * N, N);
       return out;
     },
     applySpectral(r, k, f, out = new Float64Array(N * k)) {
-      const { values, vectors } = eigen();
-      const V = vectors.data;
-      // B = diag(f(μ))·Vᵀ·R, then out = V·B.
-      const B = new Float64Array(N * k);
-      for (let i = 0; i < N; i++) {
-        const row = i * N;
-        for (let j = 0; j < N; j++) {
-          const v = V[row + j]!;
-          for (let q = 0; q < k; q++) B[j * k + q]! += v * r[i * k + q]!;
-        }
-      }
+      const { values, V, Vt } = eigen();
+      // Bᵀ[q][j] = f(μ_j)·⟨v_j, r_q⟩, then out[i][q] = Σ_j V_ij Bᵀ[q][j].
+      const rT = toClassMajor(r, N, k);
+      const BT = new Float64Array(N * k);
       for (let j = 0; j < N; j++) {
         const fj = f(values[j]!);
-        for (let q = 0; q < k; q++) B[j * k + q]! *= fj;
+        for (let q = 0; q < k; q++) BT[q * N + j] = fj * dotAt(Vt, j * N, rT, q * N, N);
       }
-      out.fill(0);
-      for (let i = 0; i < N; i++) {
-        const row = i * N;
-        for (let j = 0; j < N; j++) {
-          const v = V[row + j]!;
-          for (let q = 0; q < k; q++) out[i * k + q]! += v * B[j * k + q]!;
-        }
-      }
+      for (let i = 0; i < N; i++) for (let q = 0; q < k; q++) out[i * k + q] = dotAt(V, i * N, BT, q * N, N);
       return out;
     },
   };

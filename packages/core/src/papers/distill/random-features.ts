@@ -78,20 +78,26 @@ export function gramOfFeatures(X: Matrix): Matrix {
 export function predictFromDual(dual: Float64Array, train: Matrix, points: Matrix, K: number): Int32Array {
   const N = train.rows;
   const D = train.cols;
+  const X = train.data;
+  const Xp = points.data;
   const W = new Float64Array(K * D);
   for (let i = 0; i < N; i++) {
     for (let k = 0; k < K; k++) {
       const a = dual[i * K + k]!;
       if (a === 0) continue;
-      for (let j = 0; j < D; j++) W[k * D + j]! += a * train.data[i * D + j]!;
+      const w = k * D;
+      const x = i * D;
+      for (let j = 0; j < D; j++) W[w + j]! += a * X[x + j]!;
     }
   }
   const out = new Int32Array(points.rows);
   const z = new Float64Array(K);
   for (let t = 0; t < points.rows; t++) {
+    const x = t * D;
     for (let k = 0; k < K; k++) {
+      const w = k * D;
       let s = 0;
-      for (let j = 0; j < D; j++) s += W[k * D + j]! * points.data[t * D + j]!;
+      for (let j = 0; j < D; j++) s += W[w + j]! * Xp[x + j]!;
       z[k] = s;
     }
     out[t] = argmaxWithTies(z, K);

@@ -60,6 +60,8 @@ export interface DistillationSetup {
   /** Exact solver tolerance and iteration cap. */
   readonly tolerance?: number;
   readonly maxIterations?: number;
+  /** Linearised solver: verify each closed-form round against the fixed point (one extra Gram multiply). */
+  readonly verify?: boolean;
 }
 
 /**
