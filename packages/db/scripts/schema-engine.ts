@@ -122,9 +122,8 @@ class CatalogFriendlyClient extends pg.Client {
 
 async function withEngine<T>(url: string, schema: string, fn: (engine: Engine) => Promise<T>): Promise<T> {
   loadWasm();
-  const pgFactory = new PrismaPg(
-    new pg.Pool({ connectionString: url, max: 2, Client: CatalogFriendlyClient }),
-  );
+  const pool = new pg.Pool({ connectionString: url, max: 2, Client: CatalogFriendlyClient });
+  const pgFactory = new PrismaPg(pool);
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: pgFactory.provider,
     adapterName: pgFactory.adapterName,
@@ -143,6 +142,8 @@ async function withEngine<T>(url: string, schema: string, fn: (engine: Engine) =
     throw e;
   } finally {
     engine.free();
+    // The engine holds Prisma's advisory lock on a session of its own until that session ends.
+    await pool.end();
   }
 }
 

@@ -14,7 +14,7 @@ export interface CreateRunInput {
 }
 
 /** Stores a QUEUED run; the caller enqueues its `experiment-run` job. */
-export function createRun(db: DbTx, input: CreateRunInput): Promise<ExperimentRun> {
+export async function createRun(db: DbTx, input: CreateRunInput): Promise<ExperimentRun> {
   if (input.source === 'BOT' && !input.discordUserId) {
     throw new PaperlabError('INVALID_CONFIG', 'A run from the bot needs the Discord user who asked for it.');
   }
@@ -99,7 +99,7 @@ export async function failRun(db: DbTx, input: FailRunInput): Promise<Experiment
 }
 
 /** Recent runs of a web user or a Discord user, newest first. */
-export function listRecentRuns(
+export async function listRecentRuns(
   db: DbTx,
   { userId, discordUserId, limit = 20 }: { userId?: string; discordUserId?: string; limit?: number },
 ) {
