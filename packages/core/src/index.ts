@@ -12,4 +12,5 @@ export * from './experiments/validate.ts';
 export * from './math/index.ts';
 export * from './optim/index.ts';
 export * as stacking from './papers/stacking/index.ts';
+export * as distill from './papers/distill/index.ts';
 export { CORE_VERSION } from './version.ts';
