@@ -10,13 +10,11 @@ import { integerXAxis } from '../papers/distill/chart-helpers.ts';
 import {
   allNoiseModels,
   betweenClassField,
-  classesField,
   corruptionField,
   lambdaField,
   mixingField,
   noiseModelField,
   noiseRateField,
-  perClassField,
   pllLossField,
   roundsField,
   solverField,
@@ -49,14 +47,13 @@ export const RECONSTRUCTION_NOTE =
 
 const schema = z
   .strictObject({
-    K: classesField(4),
-    n: perClassField(50, 1000),
     classSizes: z
       .array(z.int().min(1).max(1000))
+      .min(2)
       .max(10)
-      .default([])
+      .default([50, 50, 50, 50])
       .describe(
-        'Class sizes n_1..n_K for unequal classes (a list of K whole numbers); empty means n for every class.',
+        'Class sizes n_1..n_K: one whole number per class, so the list also sets K (e.g. [72, 60, 60, 48] for unequal classes).',
       )
       .meta({ label: 'class sizes' }),
     c: withinClassField(0.4),
@@ -82,18 +79,25 @@ const schema = z
     noise: noiseRateField(0.6),
     pattern: z
       .array(z.number().min(0).max(1e6))
+      .min(2)
       .max(10)
-      .default([])
+      .default([24, 18, 9, 9])
       .describe(
-        'For the pattern model: K relative weights, one per offset j = 0..K−1; class b gets label (b + j) mod K for that share (j = 0 stays clean), e.g. [24, 18, 9, 9].',
+        'Pattern model only: K relative weights, one per offset j = 0..K−1; class b gets label (b + j) mod K for that share (j = 0 stays clean). Default: the notes’ table C counts of 60.',
       )
       .meta({ label: 'pattern' }),
     transition: z
-      .array(z.array(z.number().min(0).max(1)).max(10))
+      .array(z.array(z.number().min(0).max(1)).min(2).max(10))
+      .min(2)
       .max(10)
-      .default([])
+      .default([
+        [0.7, 0.3, 0, 0],
+        [0, 0.7, 0.3, 0],
+        [0, 0, 0.7, 0.3],
+        [0.3, 0, 0, 0.7],
+      ])
       .describe(
-        'For the matrix model: the K×K transition matrix; row b (summing to 1) is the distribution of the given label of class b.',
+        'Matrix model only: the K×K transition matrix; row b (summing to 1) is the distribution of the given label of class b.',
       )
       .meta({ label: 'transition matrix' }),
     corruption: corruptionField('deterministic'),
@@ -174,11 +178,6 @@ const accuracyOf = (problem: BlockProblem, predictions: Int32Array) =>
     weights: problem.groups.groupWeight,
   });
 
-/** The class sizes a config describes. */
-export function configClassSizes(c: { K: number; n: number; classSizes: readonly number[] }): number[] {
-  return c.classSizes.length > 0 ? [...c.classSizes] : new Array<number>(c.K).fill(c.n);
-}
-
 /** Estimated Nesterov iterations to 1e−9 for the exact solver: ≈ 30·√(1 + μ_max/(2Nλ)), μ_max/N ≤ 1. */
 export function exactIterationEstimate(lambda: number): number {
   return 30 * Math.ceil(Math.sqrt(1 + 1 / (2 * lambda)));
@@ -187,7 +186,7 @@ export function exactIterationEstimate(lambda: number): number {
 /** Builds the labelled block problem of a config. */
 export function blockProblemOf(c: BlockModelConfig): BlockProblem {
   const model = blockGramModel({
-    classSizes: configClassSizes(c),
+    classSizes: c.classSizes,
     c: c.c,
     d: c.d,
     superclasses: c.superclasses,
@@ -220,9 +219,9 @@ export const sdBlockModel = defineExperiment({
   schemaVersion: 1,
   config: schema,
   limits: { maxMillis: 10_000, maxWork: 2e9, memoryMb: 64 },
-  workFields: ['rounds', 'K', 'lambda', 'solver'],
+  workFields: ['rounds', 'classSizes', 'lambda', 'solver'],
   work: (c) => {
-    const perStep = c.K ** 3 * 4;
+    const perStep = c.classSizes.length ** 3 * 4;
     const trainings = c.rounds + 1;
     return c.solver === 'exact'
       ? trainings * exactIterationEstimate(c.lambda) * perStep + trainings * perStep

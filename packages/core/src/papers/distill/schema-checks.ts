@@ -12,7 +12,6 @@ const issue = (ctx: Ctx, field: string, message: string, input: unknown) =>
 
 /** The fields of a block-model config that constrain each other. */
 export interface BlockModelFields {
-  readonly K: number;
   readonly classSizes: readonly number[];
   readonly c: number;
   readonly d: number;
@@ -23,25 +22,21 @@ export interface BlockModelFields {
   readonly transition: readonly (readonly number[])[];
 }
 
-/** Checks c > d ≥ e, S | K, the class-size list, and the noise model's extra fields against K. */
+/** Checks c > d ≥ e, S | K and the noise model's extra fields against K = the number of class sizes. */
 export function checkBlockModelConfig(v: BlockModelFields, ctx: Ctx): void {
-  if (v.classSizes.length > 0 && v.classSizes.length !== v.K) {
-    issue(
-      ctx,
-      'classSizes',
-      `a list of K = ${v.K} class sizes, or [] for n instances in every class`,
-      v.classSizes,
-    );
-  }
+  const K = v.classSizes.length;
   if (!(v.d < v.c)) issue(ctx, 'd', `less than c = ${v.c}`, v.d);
-  if (v.K % v.superclasses !== 0) issue(ctx, 'superclasses', `a divisor of K = ${v.K}`, v.superclasses);
+  if (K % v.superclasses !== 0)
+    issue(ctx, 'superclasses', `a divisor of K = ${K} (the number of class sizes)`, v.superclasses);
   if (v.superclasses > 1 && v.e > v.d) issue(ctx, 'e', `at most d = ${v.d}`, v.e);
-  checkNoiseFields(v, ctx);
+  checkNoiseFields({ ...v, K }, ctx);
 }
 
 /** Checks the noise model's extra fields (pattern, transition, superclasses) against K. */
 export function checkNoiseFields(
-  v: Pick<BlockModelFields, 'K' | 'superclasses' | 'noiseModel' | 'pattern' | 'transition'>,
+  v: Pick<BlockModelFields, 'superclasses' | 'noiseModel' | 'pattern' | 'transition'> & {
+    readonly K: number;
+  },
   ctx: Ctx,
 ): void {
   if (v.noiseModel === 'superclass' && v.K / v.superclasses < 2) {
