@@ -142,7 +142,9 @@ describe('exact solver = weight-decayed softmax regression trained by gradient d
 /** Per-instance rows from per-group rows. */
 function expandGroups(groupOf: Int32Array, rows: Float64Array, K: number): Float64Array {
   const out = new Float64Array(groupOf.length * K);
-  groupOf.forEach((g, i) => out.set(rows.subarray(g * K, (g + 1) * K), i * K));
+  groupOf.forEach((g, i) => {
+    out.set(rows.subarray(g * K, (g + 1) * K), i * K);
+  });
   return out;
 }
 

@@ -28,7 +28,10 @@ describe('block Gram spectrum', () => {
         new Array<number>(l.multiplicity).fill(l.mu),
       );
       expect(levels.length).toBe(dense.length);
-      levels.sort((a, b) => b - a).forEach((mu, i) => expect(Math.abs(mu - dense[i]!)).toBeLessThan(1e-10));
+      levels.sort((a, b) => b - a);
+      levels.forEach((mu, i) => {
+        expect(Math.abs(mu - dense[i]!)).toBeLessThan(1e-10);
+      });
     });
   }
 
