@@ -20,6 +20,7 @@ import {
   solverField,
   withinClassField,
 } from '../papers/distill/fields.ts';
+import { MIXING_NOTE, RECONSTRUCTION_NOTE } from '../papers/distill/notes.ts';
 import { checkBlockModelConfig } from '../papers/distill/schema-checks.ts';
 import {
   type DistillationSetup,
@@ -29,6 +30,7 @@ import {
   recoveryAccuracy,
   selfDistillationRounds,
 } from '../papers/distill/self-distillation.ts';
+import { exactIterationEstimate } from '../papers/distill/solver.ts';
 import {
   blockShrinkage,
   classAveragingWeights,
@@ -40,10 +42,6 @@ import {
 import { TIE_RULE } from '../papers/distill/ties.ts';
 import { defineExperiment } from './contract.ts';
 import { seedField } from './fields.ts';
-
-/** Statement attached to every result: these are reconstructions, not the paper's numbers. */
-export const RECONSTRUCTION_NOTE =
-  'The closed forms, the 100 % condition and τ* are the notes’ reconstruction [derived], checked numerically; the paper’s full text was not available, and no number here is the paper’s own.';
 
 const schema = z
   .strictObject({
@@ -109,6 +107,7 @@ const schema = z
   })
   .superRefine(checkBlockModelConfig);
 
+/** A validated sd-block-model config. */
 export type BlockModelConfig = z.output<typeof schema>;
 
 /** The result of one sd-block-model run; per-round quantities are arrays indexed by round − 1. */
@@ -177,11 +176,6 @@ const accuracyOf = (problem: BlockProblem, predictions: Int32Array) =>
     given: problem.groups.groupLabel,
     weights: problem.groups.groupWeight,
   });
-
-/** Estimated Nesterov iterations to 1e−9 for the exact solver: ≈ 30·√(1 + μ_max/(2Nλ)), μ_max/N ≤ 1. */
-export function exactIterationEstimate(lambda: number): number {
-  return 30 * Math.ceil(Math.sqrt(1 + 1 / (2 * lambda)));
-}
 
 /** Builds the labelled block problem of a config. */
 export function blockProblemOf(c: BlockModelConfig): BlockProblem {
@@ -341,7 +335,7 @@ export const sdBlockModel = defineExperiment({
         residual: pll.solution.residual,
       },
       tieRule: TIE_RULE,
-      note: `${RECONSTRUCTION_NOTE}${c.mixing !== 1 ? ' Mixing ξ ≠ 1 is the Das & Sanghavi extension, not in the paper.' : ''}`,
+      note: c.mixing !== 1 ? `${RECONSTRUCTION_NOTE} ${MIXING_NOTE}` : RECONSTRUCTION_NOTE,
     } satisfies BlockModelResult;
   },
   headline: (r) => ({

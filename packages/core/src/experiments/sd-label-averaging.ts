@@ -19,8 +19,10 @@ import {
   roundsField,
   withinClassField,
 } from '../papers/distill/fields.ts';
+import { MIXING_NOTE, RECONSTRUCTION_NOTE } from '../papers/distill/notes.ts';
 import { checkNoiseFields } from '../papers/distill/schema-checks.ts';
 import { selfDistillationRounds } from '../papers/distill/self-distillation.ts';
+import { exactIterationEstimate } from '../papers/distill/solver.ts';
 import {
   blockShrinkage,
   distillationFilter,
@@ -29,7 +31,6 @@ import {
 } from '../papers/distill/theory.ts';
 import { argmaxWithTies, TIE_RULE } from '../papers/distill/ties.ts';
 import { defineExperiment } from './contract.ts';
-import { exactIterationEstimate, RECONSTRUCTION_NOTE } from './sd-block-model.ts';
 
 const schema = z
   .strictObject({
@@ -217,7 +218,7 @@ export const sdLabelAveraging = defineExperiment({
         exactClass: exact.map((v) => argmaxWithTies(v, K)),
       },
       tieRule: TIE_RULE,
-      note: `${RECONSTRUCTION_NOTE}${c.mixing !== 1 ? ' Mixing ξ ≠ 1 is the Das & Sanghavi extension, not in the paper.' : ''}`,
+      note: c.mixing !== 1 ? `${RECONSTRUCTION_NOTE} ${MIXING_NOTE}` : RECONSTRUCTION_NOTE,
     } satisfies LabelAveragingResult;
   },
   headline: (r) => ({

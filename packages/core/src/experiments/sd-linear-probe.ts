@@ -89,6 +89,7 @@ const schema = z.strictObject({
   seed: seedField,
 });
 
+/** A validated sd-linear-probe config. */
 export type LinearProbeConfig = z.output<typeof schema>;
 
 /** One noise rate of a linear-probe run; per-round arrays are indexed by round − 1, accuracies in %. */
@@ -118,6 +119,7 @@ export interface LinearProbeRow {
   readonly converged: boolean;
 }
 
+/** The result of one sd-linear-probe run: the data, the features and one row per noise rate. */
 export interface LinearProbeResult {
   readonly dataset: string;
   readonly N: number;

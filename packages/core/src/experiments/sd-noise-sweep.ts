@@ -20,6 +20,7 @@ import {
 } from '../papers/distill/fields.ts';
 import { denseGramOperator, type GramOperator } from '../papers/distill/gram.ts';
 import { corruptionStats, corruptLabels } from '../papers/distill/noise.ts';
+import { RECONSTRUCTION_NOTE } from '../papers/distill/notes.ts';
 import {
   accuracyPercent,
   gramOfFeatures,
@@ -27,11 +28,11 @@ import {
   randomBlockFeatures,
 } from '../papers/distill/random-features.ts';
 import { pllStudent, recoveryAccuracy, selfDistillationRounds } from '../papers/distill/self-distillation.ts';
+import { exactIterationEstimate } from '../papers/distill/solver.ts';
 import { predictRecovery } from '../papers/distill/theory.ts';
 import { TIE_RULE } from '../papers/distill/ties.ts';
 import { defineExperiment } from './contract.ts';
 import { seedField } from './fields.ts';
-import { exactIterationEstimate, RECONSTRUCTION_NOTE } from './sd-block-model.ts';
 
 const SWEEP_MODELS = ['symmetric', 'asymmetric', 'pairflip'] as const;
 
@@ -101,6 +102,7 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['d'], message: `less than c = ${v.c}`, input: v.d });
   });
 
+/** A validated sd-noise-sweep config. */
 export type NoiseSweepConfig = z.output<typeof schema>;
 
 /** One (noise model, η) cell of the sweep; accuracies in %, averaged over seeds. */
@@ -123,6 +125,7 @@ export interface NoiseSweepRow {
   readonly pluralityHolds?: boolean;
 }
 
+/** The result of one sd-noise-sweep run: one row per (noise model, η), averaged over the seeds. */
 export interface NoiseSweepResult {
   readonly data: 'random-features' | 'block';
   /** What the accuracies measure. */

@@ -10,6 +10,7 @@ export * from './block-problem.ts';
 export * from './gram.ts';
 export * from './linear-probe.ts';
 export * from './noise.ts';
+export * from './notes.ts';
 export * from './random-features.ts';
 export * from './self-distillation.ts';
 export * from './solver.ts';

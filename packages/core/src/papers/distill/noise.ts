@@ -14,10 +14,12 @@ export const NOISE_MODELS = [
   'pattern',
   'matrix',
 ] as const;
+/** A label-noise model (see `transitionMatrix`). */
 export type NoiseModel = (typeof NOISE_MODELS)[number];
 
 /** The two corruption rules. */
 export const CORRUPTION_RULES = ['deterministic', 'random'] as const;
+/** Which instances a noise model corrupts: fixed by rule, or drawn with the seed (see `corruptLabels`). */
 export type CorruptionRule = (typeof CORRUPTION_RULES)[number];
 
 /** Everything that defines a noise model for K classes. */

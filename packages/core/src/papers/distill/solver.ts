@@ -125,6 +125,15 @@ export function solveFixedPoint({
   return { outputs: Float64Array.from(P), dual: A, iterations, residual, converged: residual < tolerance };
 }
 
+/**
+ * A work estimate (not a bound) of the exact solver's iterations to a 1e−9 residual:
+ * 30·⌈√(1 + μ_max/(2Nλ))⌉ with μ_max/N ≤ 1 (unit diagonal), i.e. √κ iterations per decade of accuracy.
+ * Used by the experiments' `work` functions. O(1).
+ */
+export function exactIterationEstimate(lambda: number): number {
+  return 30 * Math.ceil(Math.sqrt(1 + 1 / (2 * lambda)));
+}
+
 /** α = K·N·λ, the effective ridge constant of the linearised solver (notes §2.1; pitfall 4). */
 export function effectiveRidge(classes: number, instances: number, lambda: number): number {
   return classes * instances * lambda;
