@@ -151,7 +151,7 @@ export const sdNoiseSweep = defineExperiment({
     'Sweep the label-noise rate: the teacher, the best round of multi-round self-distillation and the one-round PLL student, for symmetric and asymmetric noise. Default: the notes’ random block features (Tier B) with test accuracy over 4 seeds — reproductions with the notes’ setup, not the paper’s figures.',
   schemaVersion: 1,
   config: schema,
-  limits: { maxMillis: 20_000, maxWork: 3e10, memoryMb: 128 },
+  limits: { maxMillis: 20_000, maxWork: 1.2e10, memoryMb: 128 },
   workFields: ['seeds', 'rates', 'rounds', 'n', 'p', 'testPerClass', 'solver'],
   work: (c) => {
     const N = c.K * c.n;
