@@ -6,4 +6,9 @@ import { sdLinearProbe } from './sd-linear-probe.ts';
 import { sdNoiseSweep } from './sd-noise-sweep.ts';
 
 /** In the order lessons introduce them: the theory on the block model first, real data last. */
-export const distillExperiments: readonly Experiment[] = [sdLabelAveraging, sdBlockModel, sdNoiseSweep, sdLinearProbe];
+export const distillExperiments: readonly Experiment[] = [
+  sdLabelAveraging,
+  sdBlockModel,
+  sdNoiseSweep,
+  sdLinearProbe,
+];
