@@ -11,6 +11,6 @@ export * from './experiments/run.ts';
 export * from './experiments/validate.ts';
 export * from './math/index.ts';
 export * from './optim/index.ts';
-export * as stacking from './papers/stacking/index.ts';
 export * as distill from './papers/distill/index.ts';
+export * as stacking from './papers/stacking/index.ts';
 export { CORE_VERSION } from './version.ts';
