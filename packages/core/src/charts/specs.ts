@@ -46,7 +46,8 @@ export interface LineChartOptions {
   readonly title: string;
   readonly subtitle?: string;
   readonly rows: readonly Row[];
-  readonly x: { field: string; title: string; log?: boolean };
+  /** `integer`: whole-number ticks (rounds, stages). */
+  readonly x: { field: string; title: string; log?: boolean; integer?: boolean };
   readonly y: { field: string; title: string; log?: boolean; format?: string };
   readonly color?: { field: string; title: string; sort?: readonly string[] };
   /** Horizontal reference lines (e.g. the tolerance). */
@@ -91,6 +92,7 @@ export function lineChart(o: LineChartOptions): VegaLiteSpec {
       type: 'quantitative',
       title: o.x.title,
       ...(o.x.log ? { scale: { type: 'log' } } : {}),
+      ...(o.x.integer ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
     },
     y: {
       field: o.y.field,

@@ -183,7 +183,7 @@ describe('every bounded field rejects out-of-bounds and wrong-type values, namin
         if (prop.type === 'integer') bad.push(1.5 + (numeric?.minimum ?? 0));
         if (prop.enum) bad.push('no-such-option');
         if (prop.type === 'boolean') bad.push('yes');
-        if (prop.type === 'array') bad.push(42, []);
+        if (prop.type === 'array') bad.push(42, ...((prop.minItems ?? 0) >= 1 ? [[]] : []));
         expect(bad.length, `${d.id}.${name} has a rejectable value`).toBeGreaterThan(0);
         for (const value of bad) {
           try {

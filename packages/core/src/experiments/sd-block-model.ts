@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { barChart, lineChart, type Row, stackCharts } from '../charts/specs.ts';
 import { blockGramModel } from '../papers/distill/block-gram.ts';
 import { type BlockProblem, blockProblem } from '../papers/distill/block-problem.ts';
-import { integerXAxis } from '../papers/distill/chart-helpers.ts';
 import {
   allNoiseModels,
   betweenClassField,
@@ -357,24 +356,22 @@ export const sdBlockModel = defineExperiment({
         if (v !== null) rows.push({ round: i + 1, accuracy: v, series: name });
       });
     }
-    const accuracy = integerXAxis(
-      lineChart({
-        title: `Label recovery per round (${r.solver} solver), N = ${r.N}, α = ${r.alpha.toPrecision(3)}`,
-        subtitle: `τ* = ${r.theory.tauStar ?? 'never'} by the notes’ formula (a reconstruction); PLL student: ${r.pll.accuracy.overall.toFixed(1)} %`,
-        rows,
-        x: { field: 'round', title: 'round τ (1 = teacher)' },
-        y: { field: 'accuracy', title: 'recovery of true labels (%)' },
-        color: { field: 'series', title: 'instances', sort: series.map(([n]) => n) },
-        points: true,
-        hRules: [
-          { value: r.pll.accuracy.overall, label: `PLL student ${r.pll.accuracy.overall.toFixed(1)} %` },
-        ],
-        vRules:
-          r.theory.tauStar !== null && r.theory.tauStar <= r.accuracy.overall.length
-            ? [{ value: r.theory.tauStar, label: 'τ* (formula)' }]
-            : [],
-      }),
-    );
+    const accuracy = lineChart({
+      title: `Label recovery per round (${r.solver} solver), N = ${r.N}, α = ${r.alpha.toPrecision(3)}`,
+      subtitle: `τ* = ${r.theory.tauStar ?? 'never'} by the notes’ formula (a reconstruction); PLL student: ${r.pll.accuracy.overall.toFixed(1)} %`,
+      rows,
+      x: { field: 'round', title: 'round τ (1 = teacher)', integer: true },
+      y: { field: 'accuracy', title: 'recovery of true labels (%)' },
+      color: { field: 'series', title: 'instances', sort: series.map(([n]) => n) },
+      points: true,
+      hRules: [
+        { value: r.pll.accuracy.overall, label: `PLL student ${r.pll.accuracy.overall.toFixed(1)} %` },
+      ],
+      vRules:
+        r.theory.tauStar !== null && r.theory.tauStar <= r.accuracy.overall.length
+          ? [{ value: r.theory.tauStar, label: 'τ* (formula)' }]
+          : [],
+    });
     const parts = ['own label', 'class average', 'superclass average', 'global average', 'uniform'] as const;
     const keys = ['own', 'class', 'superclass', 'global', 'uniform'] as const;
     const weightRows: Row[] = r.weights.own.flatMap((_, i) =>

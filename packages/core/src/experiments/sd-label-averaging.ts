@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { barChart, lineChart, type Row, stackCharts } from '../charts/specs.ts';
 import { blockGramModel } from '../papers/distill/block-gram.ts';
 import { blockProblem, instanceVector } from '../papers/distill/block-problem.ts';
-import { integerXAxis } from '../papers/distill/chart-helpers.ts';
 import {
   betweenClassField,
   classesField,
@@ -242,18 +241,16 @@ export const sdLabelAveraging = defineExperiment({
         }))
         .filter((row) => row.factor > 0),
     );
-    const shrink = integerXAxis(
-      lineChart({
-        title: `Shrinkage of each eigen-direction after τ rounds, α = ${r.alpha.toPrecision(3)}`,
-        subtitle: 's_j^τ = (μ_j/(μ_j + α))^τ: instance directions (memorised labels) die first',
-        rows: shrinkRows,
-        x: { field: 'round', title: 'round τ' },
-        y: { field: 'factor', title: 'factor on the label component', log: true, format: '.2~g' },
-        color: { field: 'direction', title: 'eigen-direction' },
-        points: true,
-        height: 220,
-      }),
-    );
+    const shrink = lineChart({
+      title: `Shrinkage of each eigen-direction after τ rounds, α = ${r.alpha.toPrecision(3)}`,
+      subtitle: 's_j^τ = (μ_j/(μ_j + α))^τ: instance directions (memorised labels) die first',
+      rows: shrinkRows,
+      x: { field: 'round', title: 'round τ', integer: true },
+      y: { field: 'factor', title: 'factor on the label component', log: true, format: '.2~g' },
+      color: { field: 'direction', title: 'eigen-direction' },
+      points: true,
+      height: 220,
+    });
     const parts = ['own label', 'class average', 'superclass average', 'global average', 'uniform'] as const;
     const keys = ['own', 'class', 'superclass', 'global', 'uniform'] as const;
     const weights = barChart({
@@ -287,19 +284,17 @@ export const sdLabelAveraging = defineExperiment({
         }
       });
     }
-    const path = integerXAxis(
-      lineChart({
-        title: `Instance ${inst.index} (true class ${inst.trueClass}, labelled ${inst.givenLabel}): output per round`,
-        subtitle: `Its class average puts ${inst.classAverage[inst.trueClass]!.toFixed(2)} on the true class and ${inst.classAverage[inst.givenLabel]!.toFixed(2)} on the given label`,
-        rows: pathRows,
-        x: { field: 'round', title: 'round τ (1 = teacher)' },
-        y: { field: 'p', title: 'output probability' },
-        color: { field: 'output', title: 'entry' },
-        strokeDash: { field: 'solver', title: 'solver' },
-        points: true,
-        height: 200,
-      }),
-    );
+    const path = lineChart({
+      title: `Instance ${inst.index} (true class ${inst.trueClass}, labelled ${inst.givenLabel}): output per round`,
+      subtitle: `Its class average puts ${inst.classAverage[inst.trueClass]!.toFixed(2)} on the true class and ${inst.classAverage[inst.givenLabel]!.toFixed(2)} on the given label`,
+      rows: pathRows,
+      x: { field: 'round', title: 'round τ (1 = teacher)', integer: true },
+      y: { field: 'p', title: 'output probability' },
+      color: { field: 'output', title: 'entry' },
+      strokeDash: { field: 'solver', title: 'solver' },
+      points: true,
+      height: 200,
+    });
     return stackCharts('Self-distillation as label averaging', [shrink, weights, path]);
   },
 });

@@ -6,7 +6,6 @@
 import type * as TF from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { lineChart, type Row } from '../charts/specs.ts';
-import { integerXAxis } from '../papers/distill/chart-helpers.ts';
 import {
   corruptionField,
   lambdaField,
@@ -328,21 +327,19 @@ export const sdLinearProbe = defineExperiment({
         set: 'train (true labels)',
       })),
     ]);
-    return integerXAxis(
-      lineChart({
-        title: `Linear probe on ${r.N} MNIST digits: accuracy per round`,
-        subtitle: `${r.featureDim} fixed features; grey rules: PLL student (test). Not the paper’s numbers.`,
-        rows,
-        x: { field: 'round', title: 'round τ (1 = teacher)' },
-        y: { field: 'accuracy', title: 'accuracy (%)' },
-        color: { field: 'series', title: 'noise rate' },
-        strokeDash: { field: 'set', title: 'measured on' },
-        points: true,
-        hRules: r.rows.map((row) => ({
-          value: row.pll.test,
-          label: `PLL (${row.pll.loss}) η = ${row.rate}: ${row.pll.test.toFixed(1)} %`,
-        })),
-      }),
-    );
+    return lineChart({
+      title: `Linear probe on ${r.N} MNIST digits: accuracy per round`,
+      subtitle: `${r.featureDim} fixed features; grey rules: PLL student (test). Not the paper’s numbers.`,
+      rows,
+      x: { field: 'round', title: 'round τ (1 = teacher)', integer: true },
+      y: { field: 'accuracy', title: 'accuracy (%)' },
+      color: { field: 'series', title: 'noise rate' },
+      strokeDash: { field: 'set', title: 'measured on' },
+      points: true,
+      hRules: r.rows.map((row) => ({
+        value: row.pll.test,
+        label: `PLL (${row.pll.loss}) η = ${row.rate}: ${row.pll.test.toFixed(1)} %`,
+      })),
+    });
   },
 });

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { symmetricEigen } from './eigen.ts';
+import { tridiagonalQlEigen } from './eigen-ql.ts';
 import { fromRows, identity, matmul, matmulTransB, maxAbsDiff, transpose, zeros } from './matrix.ts';
 import { createRng, mulberry32, permutation } from './rng.ts';
 
@@ -109,5 +111,40 @@ describe('symmetricEigen (Jacobi)', () => {
         ]),
       ),
     ).toThrow(/not symmetric/);
+  });
+});
+
+describe('tridiagonal QL eigensolver', () => {
+  it('agrees with cyclic Jacobi and reconstructs A on random symmetric matrices', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 1e6 }), (n, seed) => {
+        const rng = createRng(seed);
+        const A = zeros(n, n);
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j <= i; j++) {
+            const v = rng.normal();
+            A.data[i * n + j] = v;
+            A.data[j * n + i] = v;
+          }
+        }
+        const ql = tridiagonalQlEigen(A);
+        const jac = symmetricEigen(A);
+        for (let i = 0; i < n; i++) expect(Math.abs(ql.values[i]! - jac.values[i]!)).toBeLessThan(1e-10);
+        const V = ql.vectors.data;
+        for (let a = 0; a < n; a++) {
+          for (let b = 0; b < n; b++) {
+            let rec = 0;
+            let orth = 0;
+            for (let k = 0; k < n; k++) {
+              rec += V[a * n + k]! * ql.values[k]! * V[b * n + k]!;
+              orth += V[k * n + a]! * V[k * n + b]!;
+            }
+            expect(Math.abs(rec - A.data[a * n + b]!)).toBeLessThan(1e-10);
+            expect(Math.abs(orth - (a === b ? 1 : 0))).toBeLessThan(1e-12);
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });

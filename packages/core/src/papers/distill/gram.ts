@@ -8,6 +8,8 @@
  * Layout: per-instance K-vectors are stored row by row, `v[i·K + k]` (an N×K matrix). The notes write the same
  * quantities as K×N matrices (P, T, A); this is their transpose.
  */
+
+import { tridiagonalQlEigen } from '../../math/eigen-ql.ts';
 import type { Matrix } from '../../math/matrix.ts';
 import {
   type BlockGramModel,
@@ -16,7 +18,6 @@ import {
   instanceCount,
   trueClasses,
 } from './block-gram.ts';
-import { tridiagonalQlEigen } from './symmetric-eigen.ts';
 
 /** G = X Xᵀ as an operator on per-instance K-vectors. */
 export interface GramOperator {

@@ -14,6 +14,5 @@ export * from './notes.ts';
 export * from './random-features.ts';
 export * from './self-distillation.ts';
 export * from './solver.ts';
-export * from './symmetric-eigen.ts';
 export * from './theory.ts';
 export * from './ties.ts';

@@ -1,12 +1,7 @@
-/** The block Gram model's spectrum, the dense eigensolver, the corruption rules and the tie rule. */
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { symmetricEigen } from '../../math/eigen.ts';
-import { zeros } from '../../math/matrix.ts';
-import { createRng } from '../../math/rng.ts';
 import { blockGramMatrix, blockGramModel, blockGramSpectrum, trueClasses } from './block-gram.ts';
 import { corruptionStats, corruptLabels, NOISE_MODELS, transitionMatrix } from './noise.ts';
-import { tridiagonalQlEigen } from './symmetric-eigen.ts';
 import { argmaxWithTies, TIE_TOLERANCE, topTwoWithTies } from './ties.ts';
 
 describe('block Gram spectrum', () => {
@@ -53,41 +48,6 @@ describe('block Gram spectrum', () => {
       /divide K = 3/,
     );
     expect(() => blockGramModel({ classSizes: [5], c: 0.5, d: 0.1 })).toThrow(/at least 2 classes/);
-  });
-});
-
-describe('tridiagonal QL eigensolver', () => {
-  it('agrees with cyclic Jacobi and reconstructs A on random symmetric matrices', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 1e6 }), (n, seed) => {
-        const rng = createRng(seed);
-        const A = zeros(n, n);
-        for (let i = 0; i < n; i++) {
-          for (let j = 0; j <= i; j++) {
-            const v = rng.normal();
-            A.data[i * n + j] = v;
-            A.data[j * n + i] = v;
-          }
-        }
-        const ql = tridiagonalQlEigen(A);
-        const jac = symmetricEigen(A);
-        for (let i = 0; i < n; i++) expect(Math.abs(ql.values[i]! - jac.values[i]!)).toBeLessThan(1e-10);
-        const V = ql.vectors.data;
-        for (let a = 0; a < n; a++) {
-          for (let b = 0; b < n; b++) {
-            let rec = 0;
-            let orth = 0;
-            for (let k = 0; k < n; k++) {
-              rec += V[a * n + k]! * ql.values[k]! * V[b * n + k]!;
-              orth += V[k * n + a]! * V[k * n + b]!;
-            }
-            expect(Math.abs(rec - A.data[a * n + b]!)).toBeLessThan(1e-10);
-            expect(Math.abs(orth - (a === b ? 1 : 0))).toBeLessThan(1e-12);
-          }
-        }
-      }),
-      { numRuns: 40 },
-    );
   });
 });
 

@@ -2,10 +2,10 @@
  * A dense symmetric eigensolver fast enough for the N ≈ 200 Gram matrices of the random-feature experiments:
  * Householder tridiagonalisation followed by the implicit QL algorithm (the EISPACK tred2/tql2 pair as in
  * JAMA, public domain). About 9·n³ flops with eigenvectors — ~20 ms at n = 200, where cyclic Jacobi takes
- * ~300 ms. The shared `symmetricEigen` (Jacobi) stays the reference for small matrices and in the tests.
+ * ~300 ms. Cyclic Jacobi (`symmetricEigen`) stays the reference for small matrices and in the tests.
  */
-import type { SymmetricEigen } from '../../math/eigen.ts';
-import { type Matrix, zeros } from '../../math/matrix.ts';
+import type { SymmetricEigen } from './eigen.ts';
+import { type Matrix, zeros } from './matrix.ts';
 
 /**
  * Eigendecomposition A = V·diag(μ)·Vᵀ of a symmetric matrix by Householder reduction to tridiagonal form
