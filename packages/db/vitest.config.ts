@@ -21,6 +21,8 @@ export default defineConfig({
               test: {
                 name: 'postgres',
                 include: ['src/**/*.test.ts'],
+                // About PGlite itself: nothing to run against a PostgreSQL server.
+                exclude: ['src/embedded.test.ts'],
                 env: { PAPERLAB_TEST_BACKEND: 'postgres' },
               },
             },

@@ -5,6 +5,7 @@ import { WorkerPool } from '@paperlab/core/node';
 import {
   createRun,
   createSubmission,
+  type ExerciseScorer,
   enqueueExperimentRun,
   enqueueSubmissionScore,
   getRun,
@@ -12,11 +13,11 @@ import {
   QUEUES,
   type Queue,
   type RunFinishedJob,
+  scoreByHeadline,
   startQueue,
 } from '@paperlab/db';
 import { createTestDatabase, makeClassWithBoard, type TestDatabase } from '@paperlab/db/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ExerciseScorer, scoreByHeadline } from './score.ts';
 import { type RunningWorker, startWorker } from './worker.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

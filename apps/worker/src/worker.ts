@@ -7,6 +7,7 @@
 import { isPaperlabError, type RunOutput } from '@paperlab/core';
 import {
   type Db,
+  type ExerciseScorer,
   type ExperimentRunJob,
   emitRunFinished,
   failRun,
@@ -18,11 +19,11 @@ import {
   type Queue,
   recoverOrphans,
   type SubmissionScoreJob,
+  scorerFor,
   scoreSubmission,
   startRun,
   startSubmission,
 } from '@paperlab/db';
-import { type ExerciseScorer, scorerFor } from './score.ts';
 
 /** Runs experiments (the core worker pool, or anything with its `run`). */
 export interface ExperimentRunner {

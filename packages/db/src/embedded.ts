@@ -128,10 +128,12 @@ export async function ensureEmbeddedDatabase({
   mkdirSync(dataRoot, { recursive: true });
   const addressPath = join(dataRoot, 'pglite.json');
   const lockPath = join(dataRoot, 'pglite.lock');
+  // The last port served from, kept across clean shutdowns so that clients' URLs stay valid.
+  const portPath = join(dataRoot, 'pglite.port');
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
     const address = readJson<AddressFile>(addressPath);
-    if (address && address.pid !== process.pid && isAlive(address.pid) && (await canConnect(address.port))) {
+    if (address && isAlive(address.pid) && (await canConnect(address.port))) {
       return { url: address.url, server: null };
     }
     let fd: number;
@@ -151,7 +153,8 @@ export async function ensureEmbeddedDatabase({
     writeSync(fd, String(process.pid));
     closeSync(fd);
     try {
-      const previousPort = port || address?.port || 0;
+      const lastPort = Number.parseInt(readJson<string>(portPath) ?? '', 10);
+      const previousPort = port || address?.port || (Number.isFinite(lastPort) ? lastPort : 0);
       let server: EmbeddedServer;
       try {
         server = await startEmbeddedServer({ dataDir: join(dataRoot, 'pglite'), port: previousPort });
@@ -160,6 +163,7 @@ export async function ensureEmbeddedDatabase({
         server = await startEmbeddedServer({ dataDir: join(dataRoot, 'pglite'), port: 0 });
       }
       writeFileSync(addressPath, JSON.stringify({ pid: process.pid, port: server.port, url: server.url }));
+      writeFileSync(portPath, JSON.stringify(String(server.port)));
       const release = () => {
         const current = readJson<AddressFile>(addressPath);
         if (current?.pid === process.pid) rmSync(addressPath, { force: true });

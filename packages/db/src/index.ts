@@ -34,3 +34,4 @@ export * from './repositories/reviews.ts';
 export * from './repositories/runs.ts';
 export * from './repositories/submissions.ts';
 export * from './repositories/users.ts';
+export * from './scoring.ts';
