@@ -154,13 +154,19 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   }
 
   const workOptions = { batchSize: 1, pollingIntervalSeconds };
+  // pg-boss waits a polling interval after every fetch; a worker that just finished a job asks for the next
+  // one at once instead (notifyWorker), so a backlog drains at the speed of the experiments.
+  const register = async <T extends object>(queue: string, handle: (data: T) => Promise<void>) => {
+    let id = '';
+    id = await boss.work<T>(queue, workOptions, async ([job]) => {
+      if (!job) return;
+      await handle(job.data);
+      boss.notifyWorker(id);
+    });
+  };
   for (let i = 0; i < concurrency; i++) {
-    await boss.work<ExperimentRunJob>(QUEUES.experimentRun, workOptions, async ([job]) => {
-      if (job) await handleRun(job.data.runId);
-    });
-    await boss.work<SubmissionScoreJob>(QUEUES.submissionScore, workOptions, async ([job]) => {
-      if (job) await handleSubmission(job.data.submissionId);
-    });
+    await register<ExperimentRunJob>(QUEUES.experimentRun, (data) => handleRun(data.runId));
+    await register<SubmissionScoreJob>(QUEUES.submissionScore, (data) => handleSubmission(data.submissionId));
   }
 
   const recover = async (olderThanSeconds = recoverySeconds) => {

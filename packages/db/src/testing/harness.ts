@@ -31,6 +31,8 @@ export interface CreateTestDatabaseOptions {
   migrated?: boolean;
   /** PGlite only: keep the files in a temp dir rather than in memory (needed to restart it). */
   persistent?: boolean;
+  /** Overrides the vitest project's backend (benchmarks measure both). */
+  backend?: TestBackend;
 }
 
 export const testBackend = (): TestBackend => dbEnv.PAPERLAB_TEST_BACKEND;
@@ -38,8 +40,8 @@ export const testBackend = (): TestBackend => dbEnv.PAPERLAB_TEST_BACKEND;
 export async function createTestDatabase({
   migrated = true,
   persistent = false,
+  backend = testBackend(),
 }: CreateTestDatabaseOptions = {}): Promise<TestDatabase> {
-  const backend = testBackend();
   const scratch = backend === 'pglite' ? await pgliteScratch(persistent) : await postgresScratch();
   if (migrated) await migrate({ url: scratch.url });
   const db = createDb({ url: scratch.url });
