@@ -231,6 +231,47 @@ describe('the worker', () => {
   });
 });
 
+describe('the worker process', () => {
+  it('on SIGTERM finishes the run in hand, then exits cleanly', async () => {
+    const { t, producer } = await setup();
+    // About a second of work, so the signal arrives while it runs.
+    const config = { d: 32, init: 'zero', maxStages: 5000, kappa: 10000, tolerance: 1e-12 };
+    const run = await createRun(t.db, { source: 'WEB', experimentId: 'deep-linear-stacking', config });
+    await enqueueExperimentRun(producer, run);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./main.ts', import.meta.url))],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: t.url,
+          PAPERLAB_WORKER_CONCURRENCY: '1',
+          PAPERLAB_WORKER_POLL_SECONDS: '0.5',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout!.on('data', (d) => {
+      output += d;
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    cleanup.push(async () => {
+      child.kill('SIGKILL');
+      await exited;
+    });
+    await waitFor(
+      'the worker to start the run',
+      async () => (await getRun(t.db, run.id)).status !== 'QUEUED',
+    );
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect((await getRun(t.db, run.id)).status).toBe('DONE');
+    expect(output).toMatch(/SIGTERM: finishing running jobs/);
+    expect(output).toMatch(/stopped/);
+  });
+});
+
 describe('faults', () => {
   it('a worker killed mid-job: the submission is scored exactly once after another worker takes over', async () => {
     const { t, producer } = await setup();

@@ -24,6 +24,7 @@ import {
   startRun,
   startSubmission,
 } from '@paperlab/db';
+import { consume } from './consumer.ts';
 
 /** Runs experiments (the core worker pool, or anything with its `run`). */
 export interface ExperimentRunner {
@@ -153,21 +154,25 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     }
   }
 
-  const workOptions = { batchSize: 1, pollingIntervalSeconds };
-  // pg-boss waits a polling interval after every fetch; a worker that just finished a job asks for the next
-  // one at once instead (notifyWorker), so a backlog drains at the speed of the experiments.
-  const register = async <T extends object>(queue: string, handle: (data: T) => Promise<void>) => {
-    let id = '';
-    id = await boss.work<T>(queue, workOptions, async ([job]) => {
-      if (!job) return;
-      await handle(job.data);
-      boss.notifyWorker(id);
-    });
-  };
-  for (let i = 0; i < concurrency; i++) {
-    await register<ExperimentRunJob>(QUEUES.experimentRun, (data) => handleRun(data.runId));
-    await register<SubmissionScoreJob>(QUEUES.submissionScore, (data) => handleSubmission(data.submissionId));
-  }
+  const onError = (e: Error) => log(e.message);
+  const consumers = [
+    consume<ExperimentRunJob>({
+      boss,
+      queue: QUEUES.experimentRun,
+      concurrency,
+      pollingIntervalSeconds,
+      handle: (data) => handleRun(data.runId),
+      onError,
+    }),
+    consume<SubmissionScoreJob>({
+      boss,
+      queue: QUEUES.submissionScore,
+      concurrency,
+      pollingIntervalSeconds,
+      handle: (data) => handleSubmission(data.submissionId),
+      onError,
+    }),
+  ];
 
   const recover = async (olderThanSeconds = recoverySeconds) => {
     const found = await recoverOrphans(db, boss, { olderThanSeconds });
@@ -190,7 +195,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     recover,
     async stop(timeoutMs = 30_000) {
       clearInterval(timer);
-      await boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: true });
+      await Promise.all(consumers.map((c) => c.stop(timeoutMs)));
+      await boss.stop({ graceful: false, close: true });
     },
   };
 }
