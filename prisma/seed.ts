@@ -4,6 +4,7 @@
  * real core runs with the boards' seeds, and one queued experiment run for `npm run worker` to pick up.
  * Safe to run twice: everything is found or created by a stable key.
  */
+import { pathToFileURL } from 'node:url';
 import * as core from '@paperlab/core';
 import { getExperiment, runExperiment } from '@paperlab/core';
 import {
@@ -69,7 +70,8 @@ function demoBoards(): DemoBoard[] {
   ];
 }
 
-async function seed(db: Db, url: string): Promise<void> {
+/** Seeds the demo data into `db` (whose URL pg-boss needs to queue the demo run). Returns what it made. */
+export async function seedDemo(db: Db, url: string) {
   const instructor = await upsertUser(db, DEMO_USERS.instructor);
   const students = [];
   for (const s of DEMO_USERS.students) students.push(await upsertUser(db, s));
@@ -152,15 +154,19 @@ async function seed(db: Db, url: string): Promise<void> {
   const scored = await db.submission.count({
     where: { status: 'SCORED', leaderboard: { classId: klass.id } },
   });
-  console.log(
-    `Seeded "${klass.name}" (join code ${klass.joinCode}): instructor ${instructor.email}, students ` +
-      `${students.map((s) => s.email).join(', ')}; ${scored} scored submissions; a demo run is queued.`,
-  );
+  return { klass, instructor, students, scored };
 }
 
-const { db, url } = await getDatabase();
-try {
-  await seed(db, url);
-} finally {
-  await closeDatabase();
+// Run as a script (`npm run db:seed`), not when imported by a test.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { db, url } = await getDatabase();
+  try {
+    const { klass, instructor, students, scored } = await seedDemo(db, url);
+    console.log(
+      `Seeded "${klass.name}" (join code ${klass.joinCode}): instructor ${instructor.email}, students ` +
+        `${students.map((s) => s.email).join(', ')}; ${scored} scored submissions; a demo run is queued.`,
+    );
+  } finally {
+    await closeDatabase();
+  }
 }

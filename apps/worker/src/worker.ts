@@ -6,6 +6,7 @@
  */
 import { isPaperlabError, type RunOutput } from '@paperlab/core';
 import {
+  consume,
   type Db,
   type ExerciseScorer,
   type ExperimentRunJob,
@@ -24,7 +25,6 @@ import {
   startRun,
   startSubmission,
 } from '@paperlab/db';
-import { consume } from './consumer.ts';
 
 /** Runs experiments (the core worker pool, or anything with its `run`). */
 export interface ExperimentRunner {

@@ -6,6 +6,7 @@
 export { createDb, type Db, type DbTx } from './client.ts';
 export { canonicalJson, hashConfig } from './config-hash.ts';
 export { closeDatabase, type DatabaseHandle, getDatabase, resolveDatabaseUrl } from './connection.ts';
+export { type Consumer, type ConsumerOptions, consume } from './consumer.ts';
 export { type EmbeddedServer, ensureEmbeddedDatabase, startEmbeddedServer } from './embedded.ts';
 export type {
   Account,

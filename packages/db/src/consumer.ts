@@ -1,10 +1,10 @@
 /**
- * A queue consumer over pg-boss's fetch/complete/fail. pg-boss 10's own `work()` completes jobs without
- * awaiting the result, so a database that goes away at that moment becomes an unhandled rejection that takes
- * the process down; this loop awaits every call, retries the bookkeeping, and fetches the next job as soon as
- * one finishes instead of after a polling interval.
+ * A queue consumer over pg-boss's fetch/complete/fail, for the worker's queues and the bot's `run-finished`.
+ * pg-boss 10's own `work()` completes jobs without awaiting the result, so a database that goes away at that
+ * moment becomes an unhandled rejection that takes the process down; this loop awaits every call, retries the
+ * bookkeeping, and fetches the next job as soon as one finishes instead of after a polling interval.
  */
-import type { Queue } from '@paperlab/db';
+import type { Queue } from './queue.ts';
 
 export interface ConsumerOptions<T> {
   boss: Queue;
