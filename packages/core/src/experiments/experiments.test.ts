@@ -158,6 +158,7 @@ describe('every bounded field rejects out-of-bounds and wrong-type values, namin
     exclusiveMinimum?: number;
     enum?: string[];
     anyOf?: Prop[];
+    minItems?: number;
   };
   for (const d of describeExperiments()) {
     const experiment = getExperiment(d.id);
