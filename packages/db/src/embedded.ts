@@ -6,7 +6,7 @@
  * process reads the address file and connects. If the host dies, the next process takes over on the same port,
  * so the pools of the survivors reconnect to the new host.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -99,6 +99,15 @@ const readJson = <T>(path: string): T | null => {
   }
 };
 
+/** The pid in a lock file; null when the file is gone. */
+const readHolder = (path: string): number | null => {
+  try {
+    return Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
+  } catch {
+    return null;
+  }
+};
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface EnsureEmbeddedOptions {
@@ -136,22 +145,26 @@ export async function ensureEmbeddedDatabase({
     if (address && isAlive(address.pid) && (await canConnect(address.port))) {
       return { url: address.url, server: null };
     }
-    let fd: number;
+    // The lock appears with its holder's pid already in it (written aside, then hard-linked into place), so a
+    // reader never sees an empty lock and mistakes it for a stale one.
+    const candidate = `${lockPath}.${process.pid}`;
+    writeFileSync(candidate, String(process.pid));
     try {
-      fd = openSync(lockPath, 'wx');
+      linkSync(candidate, lockPath);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const holder = Number.parseInt(readFileSync(lockPath, 'utf8').trim(), 10);
-      // A lock whose holder died (or was never written) is stale; the pid check keeps a live host's lock.
-      if (!Number.isFinite(holder) || !isAlive(holder)) {
-        rmSync(lockPath, { force: true });
+      const holder = readHolder(lockPath);
+      if (holder === null) continue; // released meanwhile
+      if (!isAlive(holder)) {
+        // Its holder died: remove the stale lock (only if it is still that one) and try again.
+        if (readHolder(lockPath) === holder) rmSync(lockPath, { force: true });
         continue;
       }
       await sleep(100);
       continue;
+    } finally {
+      rmSync(candidate, { force: true });
     }
-    writeSync(fd, String(process.pid));
-    closeSync(fd);
     try {
       const lastPort = Number.parseInt(readJson<string>(portPath) ?? '', 10);
       const previousPort = port || address?.port || (Number.isFinite(lastPort) ? lastPort : 0);
