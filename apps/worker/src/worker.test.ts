@@ -140,7 +140,7 @@ describe('the worker', () => {
     const good = await createSubmission(t.db, {
       userId,
       leaderboardId: board.id,
-      config: { kappa: 50, init: 'stack', seed: 999 },
+      config: { kappa: 50, init: 'random', sigma: 0.001, seed: 999 },
       idempotencyKey: 'good',
     });
     const bad = await createSubmission(t.db, {
@@ -159,11 +159,12 @@ describe('the worker', () => {
     const expected = await scoreByHeadline({
       exerciseId: board.exerciseId,
       experimentId: board.experimentId,
-      config: { kappa: 50, init: 'stack', seed: 999 },
+      config: { kappa: 50, init: 'random', sigma: 0.001, seed: 999 },
       publicSeeds: [5, 6],
       privateSeeds: [7],
       run: direct.run,
     });
+    expect(expected.publicScore).not.toBeNull();
     expect(scored.publicScore).toBe(expected.publicScore);
     expect(scored.privateScore).toBe(expected.privateScore);
     expect(scored.metrics).toMatchObject({ scorer: 'headline', better: 'lower' });

@@ -1,6 +1,6 @@
 import { getExperiment, type RunOutput, runExperiment } from '@paperlab/core';
 import { describe, expect, it } from 'vitest';
-import { exerciseScorers, scoreByHeadline, scorerFor, withSeed } from './scoring.ts';
+import { exerciseScorers, scoreByHeadline, scorerFor, seedMatters, withSeed } from './scoring.ts';
 
 const direct = (id: string, config: unknown) => runExperiment(getExperiment(id), config);
 
@@ -37,6 +37,27 @@ describe('scoring by the experiment headline', () => {
     expect(JSON.stringify(score.metrics)).not.toContain('"seed":3');
   });
 
+  it('runs a config the seed cannot change only once, for both seed sets', async () => {
+    const runs: unknown[] = [];
+    const config = { kappa: 100, init: 'stack', seed: 5 };
+    expect(seedMatters('deep-linear-stacking', config)).toBe(false);
+    expect(seedMatters('deep-linear-stacking', { init: 'random' })).toBe(true);
+    expect(seedMatters('stacking-beta-sweep', {})).toBe(false);
+    const score = await scoreByHeadline({
+      exerciseId: 'x',
+      experimentId: 'deep-linear-stacking',
+      config,
+      publicSeeds: [1, 2],
+      privateSeeds: [3, 4],
+      run: (id, c) => {
+        runs.push(c);
+        return direct(id, c);
+      },
+    });
+    expect(runs).toHaveLength(1);
+    expect([score.publicScore, score.privateScore]).toEqual([36, 36]);
+  });
+
   it('gives no score when a run never reached its target', async () => {
     const reached = {
       headline: { label: 'l', value: 5, better: 'lower' },
@@ -50,7 +71,7 @@ describe('scoring by the experiment headline', () => {
     const score = await scoreByHeadline({
       exerciseId: 'x',
       experimentId: 'deep-linear-stacking',
-      config: {},
+      config: { init: 'random' },
       publicSeeds: [1, 2],
       privateSeeds: [3],
       run: async () => (n++ === 1 ? missed : reached) as unknown as RunOutput,

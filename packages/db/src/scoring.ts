@@ -3,7 +3,7 @@
  * reduce each set to one number. Exercises (packages/core) will bring their own score functions; until one is
  * registered for a board's exercise, the experiment's own headline metric is the score.
  */
-import { getExperiment, type RunOutput } from '@paperlab/core';
+import { getExperiment, parseConfig, type RunOutput } from '@paperlab/core';
 
 /** Runs one experiment config (in the worker pool, with the experiment's limits). */
 export type RunExperiment = (experimentId: string, config: unknown) => Promise<RunOutput>;
@@ -54,8 +54,19 @@ const mean = (values: readonly (number | null)[]): number | null =>
     : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
 
 /**
+ * Whether the board's seeds can change this config's result: the experiment takes a seed and, for this
+ * config, draws random numbers (`usesSeed`; e.g. stacking with zero or copy init is deterministic).
+ */
+export function seedMatters(experimentId: string, config: unknown): boolean {
+  const experiment = getExperiment(experimentId);
+  if (withSeed(experimentId, config, 0) === config) return false;
+  return experiment.usesSeed?.(parseConfig(experiment, config)) ?? true;
+}
+
+/**
  * The default score: the experiment's headline value (`headline.better` says which way is better), averaged
- * over the seeds of each set. An experiment without a seed runs once and scores both sets the same.
+ * over the seeds of each set. A config whose result cannot depend on the seed runs once and scores both sets
+ * the same, instead of repeating identical work per seed.
  */
 export const scoreByHeadline: ExerciseScorer = async ({
   experimentId,
@@ -64,7 +75,7 @@ export const scoreByHeadline: ExerciseScorer = async ({
   privateSeeds,
   run,
 }) => {
-  const takesSeed = withSeed(experimentId, config, 0) !== config;
+  const takesSeed = seedMatters(experimentId, config);
   const runSet = async (seeds: readonly number[]) => {
     const outputs: RunOutput[] = [];
     // One run at a time: the pool's other threads belong to other jobs.

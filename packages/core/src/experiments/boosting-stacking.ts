@@ -68,6 +68,7 @@ export const boostingStacking = defineExperiment({
   limits: { maxMillis: 5_000, maxWork: 1e8, memoryMb: 128 },
   workFields: ['stages', 'stepsPerStage', 'd'],
   work: (c) => c.stages * (c.stepsPerStage + 2) * c.d * 4,
+  usesSeed: (c) => c.init === 'random',
   async run(c, control) {
     const betaStar = nesterovMomentum(c.kappa);
     const beta = resolveBeta(c.beta, betaStar);

@@ -105,6 +105,11 @@ export interface Experiment<S extends z.ZodObject = z.ZodObject, R = unknown> {
   work(config: z.output<S>): number;
   /** The config fields that drive `work`, named in the error when a config is too costly. */
   readonly workFields: readonly string[];
+  /**
+   * Whether this config draws random numbers, i.e. whether its `seed` can change the result. When false,
+   * scorers run it once for all of a board's seeds instead of repeating identical work. Default: true.
+   */
+  usesSeed?(config: z.output<S>): boolean;
   /** Runs the experiment; deterministic given the config (including its seed) and backend. */
   run(config: z.output<S>, control: RunControl): Promise<R>;
   /** The headline number of a result. */

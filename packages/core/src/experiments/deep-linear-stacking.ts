@@ -110,6 +110,7 @@ export const deepLinearStacking = defineExperiment({
   limits: { maxMillis: 10_000, maxWork: 2e9, memoryMb: 256 },
   workFields: ['maxStages', 'innerSteps', 'd'],
   work: (c) => c.maxStages * (c.innerSteps + 1) * c.d ** 3 * 4,
+  usesSeed: (c) => c.init === 'random',
   async run(c, control) {
     const problem = deepLinearProblem({ kappa: c.kappa, d: c.d, target: c.target });
     const betaStar = optimalCopyScale(c.kappa);

@@ -294,6 +294,22 @@ describe('running stacking experiments', () => {
     expect(r.maxDeviation).toBeLessThanOrEqual(1e-12);
   });
 
+  it('usesSeed is truthful: a config that declares no randomness gives the same result for every seed', async () => {
+    const checked: string[] = [];
+    for (const e of experiments) {
+      if (!e.usesSeed || !('seed' in e.config.shape)) continue;
+      const config = parseConfig(e, SMALL[e.id] ?? {});
+      if (e.usesSeed(config)) continue;
+      const a = await runExperiment(e, { ...config, seed: 1 });
+      const b = await runExperiment(e, { ...config, seed: 2 });
+      expect(a.result, e.id).toEqual(b.result);
+      checked.push(e.id);
+    }
+    expect(checked).toEqual(
+      expect.arrayContaining(['boosting-stacking', 'deep-linear-stacking', 'sd-block-model']),
+    );
+  });
+
   it('honours an abort signal between stages', async () => {
     const controller = new AbortController();
     const run = runExperiment(

@@ -220,6 +220,7 @@ export const sdBlockModel = defineExperiment({
       ? trainings * exactIterationEstimate(c.lambda) * perStep + trainings * perStep
       : trainings * perStep;
   },
+  usesSeed: (c) => c.corruption === 'random',
   async run(c, control) {
     const problem = blockProblemOf(c);
     const { model, stats } = problem;
