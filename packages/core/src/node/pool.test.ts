@@ -58,3 +58,28 @@ describe('WorkerPool', () => {
     await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
   });
 });
+
+describe('WorkerPool and a long-lived AbortSignal', () => {
+  it('leaves no abort listeners behind on a signal shared by many runs', async () => {
+    const p = new WorkerPool({ size: 1 });
+    const controller = new AbortController();
+    let listeners = 0;
+    const signal = controller.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      listeners++;
+      add(...args);
+    }) as typeof signal.addEventListener;
+    signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      listeners--;
+      remove(...args);
+    }) as typeof signal.removeEventListener;
+    try {
+      for (let i = 0; i < 12; i++) await p.run('boosting-stacking', { stages: 5 }, { signal });
+      expect(listeners).toBe(0);
+    } finally {
+      await p.close();
+    }
+  });
+});

@@ -32,6 +32,8 @@ interface Job {
   readonly timeoutMs: number;
   readonly memoryMb: number;
   readonly hint: string;
+  /** Removes the listener that cancels the job while it waits in the queue. */
+  leaveQueue(): void;
   resolve(output: RunOutput): void;
   reject(error: PaperlabError): void;
 }
@@ -79,6 +81,13 @@ export class WorkerPool {
     if (options.signal?.aborted)
       return Promise.reject(new PaperlabError('ABORTED', 'The run was cancelled.'));
     return new Promise<RunOutput>((resolve, reject) => {
+      const onQueuedAbort = () => {
+        const i = this.#queue.indexOf(job);
+        if (i >= 0) {
+          this.#queue.splice(i, 1);
+          reject(new PaperlabError('ABORTED', 'The run was cancelled.'));
+        }
+      };
       const job: Job = {
         id: this.#nextId++,
         experimentId,
@@ -87,20 +96,11 @@ export class WorkerPool {
         timeoutMs: options.timeoutMs ?? experiment.limits.maxMillis,
         memoryMb: options.memoryMb ?? experiment.limits.memoryMb,
         hint: experiment.workFields.join(', '),
+        leaveQueue: () => options.signal?.removeEventListener('abort', onQueuedAbort),
         resolve,
         reject,
       };
-      options.signal?.addEventListener(
-        'abort',
-        () => {
-          const i = this.#queue.indexOf(job);
-          if (i >= 0) {
-            this.#queue.splice(i, 1);
-            reject(new PaperlabError('ABORTED', 'The run was cancelled.'));
-          }
-        },
-        { once: true },
-      );
+      options.signal?.addEventListener('abort', onQueuedAbort, { once: true });
       this.#queue.push(job);
       this.#pump();
     });
@@ -110,7 +110,10 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.#closed = true;
     const err = new PaperlabError('FAILED', 'The experiment runner shut down before the run finished.');
-    for (const job of this.#queue.splice(0)) job.reject(err);
+    for (const job of this.#queue.splice(0)) {
+      job.leaveQueue();
+      job.reject(err);
+    }
     await Promise.all(
       this.#slots.map((slot) => {
         if (slot.job) this.#finish(slot, () => slot.job!.reject(err));
@@ -168,6 +171,7 @@ export class WorkerPool {
   }
 
   #start(slot: Slot, job: Job): void {
+    job.leaveQueue();
     slot.job = job;
     slot.worker.ref();
     // The clock starts when the job is handed to a thread, so time spent queued is not charged.
