@@ -22,14 +22,17 @@ export interface Consumer {
   stop(timeoutMs: number): Promise<void>;
 }
 
+/** Waits `ms`, or less if `signal` aborts; removes its abort listener either way (the signal lives long). */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 
 export function consume<T extends object>(options: ConsumerOptions<T>): Consumer {
