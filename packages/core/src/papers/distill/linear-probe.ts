@@ -173,11 +173,78 @@ export function largestGramEigenvalue(tf: Tf, X: TF.Tensor2D): number {
 }
 
 /**
+ * Full-batch Nesterov on a linear probe's weights W (D×K) for a loss whose gradient in W is
+ * Xᵀ·g(XW)/N + λW, with g the gradient in the logits. β comes from κ = L/λ. Every 25 steps it checks the
+ * relative residual max|W − (−Xᵀ g/(Nλ))| / max|W| of the fixed point against `tolerance`. The caller owns
+ * (and disposes) the tensors `logitGradient` closes over. O(N·D·K) per step.
+ */
+function nesterovOnLogits(
+  tf: Tf,
+  {
+    X,
+    init,
+    lambda,
+    L,
+    logitGradient,
+    tolerance,
+    maxIterations,
+  }: {
+    X: TF.Tensor2D;
+    init: TF.Tensor2D;
+    lambda: number;
+    L: number;
+    logitGradient: (w: TF.Tensor2D) => TF.Tensor2D;
+    tolerance: number;
+    maxIterations: number;
+  },
+): ProbeSolution {
+  const [N] = X.shape;
+  const lr = 1 / L;
+  const sq = Math.sqrt(lambda / L);
+  const beta = (1 - sq) / (1 + sq);
+  const Xt = X.transpose();
+  let W: TF.Tensor2D = init.clone();
+  let prev: TF.Tensor2D = init.clone();
+  const residualOf = (w: TF.Tensor2D) =>
+    tf.tidy(() => {
+      const fixed = Xt.matMul(logitGradient(w)).div(-N * lambda);
+      return w.sub(fixed).abs().max().dataSync()[0]! / Math.max(w.abs().max().dataSync()[0]!, 1e-12);
+    });
+  let iterations = 0;
+  let residual = Number.POSITIVE_INFINITY;
+  while (iterations < maxIterations) {
+    // Y = W + β(W − W_prev); W_next = Y − lr·(Xᵀ g(XY)/N + λY), with the scalars folded.
+    const next = tf.tidy(() => {
+      const Y = W.mul(1 + beta).sub(prev.mul(beta)) as TF.Tensor2D;
+      return Y.mul(1 - lr * lambda).sub(Xt.matMul(logitGradient(Y)).mul(lr / N)) as TF.Tensor2D;
+    });
+    prev.dispose();
+    prev = W;
+    W = next;
+    iterations++;
+    if (iterations % 25 === 0) {
+      residual = residualOf(W);
+      if (residual < tolerance) break;
+    }
+  }
+  if (iterations % 25 !== 0) residual = residualOf(W);
+  const outputs = tf.tidy(() => tf.softmax(X.matMul(W)).dataSync() as Float32Array);
+  prev.dispose();
+  Xt.dispose();
+  return {
+    weights: W,
+    outputs: Float32Array.from(outputs),
+    iterations,
+    residual,
+    converged: residual < tolerance,
+  };
+}
+
+/**
  * Trains weight-decayed softmax regression L(W) = (1/N) Σ_i CE(t_i, softmax(Wᵀx_i)) + (λ/2)‖W‖_F² on soft
- * targets T (N×K) by full-batch Nesterov (β from κ = L/λ), checking every 25 steps whether the relative
- * residual max|W − Xᵀ(T − P)/(Nλ)| / max|W| is below `tolerance` (the primal form of the fixed point (★)).
- * Convex, so any start reaches the same optimum: `init` (e.g. the previous round's weights) only saves
- * iterations. O(N·D·K) per step.
+ * targets T (N×K) by full-batch Nesterov until the fixed point (★) in primal form, W = Xᵀ(T − P)/(Nλ), holds
+ * to `tolerance` (relative). Convex, so any start reaches the same optimum: `init` (e.g. the previous round's
+ * weights) only saves iterations. O(N·D·K) per step.
  */
 export function trainSoftmaxProbe(
   tf: Tf,
@@ -202,52 +269,22 @@ export function trainSoftmaxProbe(
   },
 ): ProbeSolution {
   const [N, D] = X.shape;
-  const L = lambda + (1.05 * muMax) / (2 * N);
-  const lr = 1 / L;
-  const sq = Math.sqrt(lambda / L);
-  const beta = (1 - sq) / (1 + sq);
   const T = tf.tensor2d(targets, [N, K]);
-  const Xt = X.transpose();
-  let W: TF.Tensor2D = init ? init.clone() : tf.zeros([D, K]);
-  let prev: TF.Tensor2D = W.clone();
-  const residualOf = (w: TF.Tensor2D) =>
-    tf.tidy(() => {
-      const P = tf.softmax(X.matMul(w));
-      const fixed = Xt.matMul(T.sub(P)).div(N * lambda);
-      const num = w.sub(fixed).abs().max().dataSync()[0]!;
-      const den = Math.max(w.abs().max().dataSync()[0]!, 1e-12);
-      return num / den;
+  const start = init ?? tf.zeros([D, K]);
+  try {
+    return nesterovOnLogits(tf, {
+      X,
+      init: start,
+      lambda,
+      L: lambda + (1.05 * muMax) / (2 * N),
+      logitGradient: (w) => tf.softmax(X.matMul(w)).sub(T) as TF.Tensor2D,
+      tolerance,
+      maxIterations,
     });
-  let iterations = 0;
-  let residual = Number.POSITIVE_INFINITY;
-  while (iterations < maxIterations) {
-    const next = tf.tidy(() => {
-      // Y = W + β(W − W_prev); W_next = Y − lr·(Xᵀ(P(Y) − T)/N + λY), with the scalars folded.
-      const Y = W.mul(1 + beta).sub(prev.mul(beta));
-      const P = tf.softmax(X.matMul(Y));
-      return Y.mul(1 - lr * lambda).sub(Xt.matMul(P.sub(T)).mul(lr / N)) as TF.Tensor2D;
-    });
-    prev.dispose();
-    prev = W;
-    W = next;
-    iterations++;
-    if (iterations % 25 === 0) {
-      residual = residualOf(W);
-      if (residual < tolerance) break;
-    }
+  } finally {
+    T.dispose();
+    if (!init) start.dispose();
   }
-  if (iterations % 25 !== 0) residual = residualOf(W);
-  const outputs = tf.tidy(() => tf.softmax(X.matMul(W)).dataSync() as Float32Array);
-  prev.dispose();
-  T.dispose();
-  Xt.dispose();
-  return {
-    weights: W,
-    outputs: Float32Array.from(outputs),
-    iterations,
-    residual,
-    converged: residual < tolerance,
-  };
 }
 
 /**
@@ -281,52 +318,24 @@ export function trainGceProbe(
   },
 ): ProbeSolution {
   const [N] = X.shape;
-  const L = lambda + (1.05 * muMax) / N;
-  const lr = 1 / L;
-  const sq = Math.sqrt(lambda / L);
-  const beta = (1 - sq) / (1 + sq);
   const Wc = tf.tensor2d(candidates, [N, K]);
-  const Xt = X.transpose();
-  let W: TF.Tensor2D = init.clone();
-  let prev: TF.Tensor2D = init.clone();
-  const logitGradient = (w: TF.Tensor2D) => {
-    const P = tf.softmax(X.matMul(w));
-    const wp = Wc.mul(P.pow(q));
-    return wp.sum(1, true).mul(P).sub(wp) as TF.Tensor2D;
-  };
-  const residualOf = (w: TF.Tensor2D) =>
-    tf.tidy(() => {
-      const fixed = Xt.matMul(logitGradient(w)).div(-N * lambda);
-      return w.sub(fixed).abs().max().dataSync()[0]! / Math.max(w.abs().max().dataSync()[0]!, 1e-12);
+  try {
+    return nesterovOnLogits(tf, {
+      X,
+      init,
+      lambda,
+      L: lambda + (1.05 * muMax) / N,
+      logitGradient: (w) => {
+        const P = tf.softmax(X.matMul(w));
+        const wp = Wc.mul(P.pow(q));
+        return wp.sum(1, true).mul(P).sub(wp) as TF.Tensor2D;
+      },
+      tolerance,
+      maxIterations,
     });
-  let iterations = 0;
-  let residual = Number.POSITIVE_INFINITY;
-  while (iterations < maxIterations) {
-    const next = tf.tidy(() => {
-      const Y = W.mul(1 + beta).sub(prev.mul(beta)) as TF.Tensor2D;
-      return Y.mul(1 - lr * lambda).sub(Xt.matMul(logitGradient(Y)).mul(lr / N)) as TF.Tensor2D;
-    });
-    prev.dispose();
-    prev = W;
-    W = next;
-    iterations++;
-    if (iterations % 25 === 0) {
-      residual = residualOf(W);
-      if (residual < tolerance) break;
-    }
+  } finally {
+    Wc.dispose();
   }
-  if (iterations % 25 !== 0) residual = residualOf(W);
-  const outputs = tf.tidy(() => tf.softmax(X.matMul(W)).dataSync() as Float32Array);
-  prev.dispose();
-  Wc.dispose();
-  Xt.dispose();
-  return {
-    weights: W,
-    outputs: Float32Array.from(outputs),
-    iterations,
-    residual,
-    converged: residual < tolerance,
-  };
 }
 
 /** Predicted classes of X under weights W, with the notes' tie rule (lower class index within 1e−9). */
