@@ -9,6 +9,7 @@ import { type BlockProblem, blockProblem } from '../papers/distill/block-problem
 import {
   allNoiseModels,
   betweenClassField,
+  betweenSuperclassField,
   corruptionField,
   lambdaField,
   mixingField,
@@ -17,6 +18,7 @@ import {
   pllLossField,
   roundsField,
   solverField,
+  superclassesField,
   withinClassField,
 } from '../papers/distill/fields.ts';
 import { MIXING_NOTE, RECONSTRUCTION_NOTE } from '../papers/distill/notes.ts';
@@ -55,22 +57,8 @@ const schema = z
       .meta({ label: 'class sizes' }),
     c: withinClassField(0.4),
     d: betweenClassField(0.1),
-    superclasses: z
-      .int()
-      .min(1)
-      .max(5)
-      .default(1)
-      .describe(
-        'Number of superclasses S (must divide K); S > 1 adds the notes’ superclass level with correlation e.',
-      )
-      .meta({ label: 'S (superclasses)' }),
-    e: z
-      .number()
-      .min(0)
-      .lt(1)
-      .default(0)
-      .describe('Correlation e between instances of different superclasses (≤ d); used only when S > 1.')
-      .meta({ label: 'e (between superclasses)', step: 0.01 }),
+    superclasses: superclassesField,
+    e: betweenSuperclassField,
     lambda: lambdaField(1e-3),
     noiseModel: noiseModelField(allNoiseModels, 'symmetric'),
     noise: noiseRateField(0.6),

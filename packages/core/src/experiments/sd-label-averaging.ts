@@ -9,6 +9,7 @@ import { blockGramModel } from '../papers/distill/block-gram.ts';
 import { blockProblem, instanceVector } from '../papers/distill/block-problem.ts';
 import {
   betweenClassField,
+  betweenSuperclassField,
   classesField,
   lambdaField,
   mixingField,
@@ -16,6 +17,7 @@ import {
   noiseRateField,
   perClassField,
   roundsField,
+  superclassesField,
   withinClassField,
 } from '../papers/distill/fields.ts';
 import { MIXING_NOTE, RECONSTRUCTION_NOTE } from '../papers/distill/notes.ts';
@@ -37,20 +39,8 @@ const schema = z
     n: perClassField(60, 1000),
     c: withinClassField(0.4),
     d: betweenClassField(0.1),
-    superclasses: z
-      .int()
-      .min(1)
-      .max(5)
-      .default(1)
-      .describe('Number of superclasses S (must divide K); S > 1 adds a superclass level with correlation e.')
-      .meta({ label: 'S (superclasses)' }),
-    e: z
-      .number()
-      .min(0)
-      .lt(1)
-      .default(0)
-      .describe('Correlation e between instances of different superclasses (≤ d); used only when S > 1.')
-      .meta({ label: 'e (between superclasses)', step: 0.01 }),
+    superclasses: superclassesField,
+    e: betweenSuperclassField,
     lambda: lambdaField(1e-3),
     noiseModel: noiseModelField(['symmetric', 'asymmetric', 'pairflip', 'superclass'], 'symmetric'),
     noise: noiseRateField(0.5),

@@ -53,6 +53,26 @@ export const betweenClassField = (fallback: number) =>
     )
     .meta({ label: 'd (between classes)', step: 0.01 });
 
+/** Number of superclasses S; S > 1 adds the notes' third (superclass) level of the block Gram model. */
+export const superclassesField = z
+  .int()
+  .min(1)
+  .max(5)
+  .default(1)
+  .describe(
+    'Number of superclasses S (must divide K); S > 1 adds the notes’ superclass level with correlation e.',
+  )
+  .meta({ label: 'S (superclasses)' });
+
+/** Correlation e between instances of different superclasses (≤ d). */
+export const betweenSuperclassField = z
+  .number()
+  .min(0)
+  .lt(1)
+  .default(0)
+  .describe('Correlation e between instances of different superclasses (≤ d); used only when S > 1.')
+  .meta({ label: 'e (between superclasses)', step: 0.01 });
+
 /** η: the noise rate. */
 export const noiseRateField = (fallback: number, max = 0.95) =>
   z
