@@ -32,6 +32,7 @@ import {
   selfDistillationRounds,
 } from '../papers/distill/self-distillation.ts';
 import { exactIterationEstimate } from '../papers/distill/solver.ts';
+import type { AveragingWeightsByRound } from '../papers/distill/theory.ts';
 import {
   blockShrinkage,
   classAveragingWeights,
@@ -131,14 +132,7 @@ export interface BlockModelResult {
    * Linearised averaging weights per round (notes §4.3): own label, class average, superclass average, global
    * average, uniform. Exact for equal class sizes; otherwise `classWeights` holds the exact decomposition.
    */
-  readonly weights: {
-    own: number[];
-    class: number[];
-    superclass: number[];
-    global: number[];
-    uniform: number[];
-    exact: boolean;
-  };
+  readonly weights: AveragingWeightsByRound & { exact: boolean };
   /** Unequal sizes only: per round, for each class b, Ω_bb (own class average), Σ_{a≠b} Ω_ba, and uniform. */
   readonly classWeights: { ownClass: number[][]; otherClasses: number[][]; uniform: number[][] } | null;
   readonly pll: {

@@ -24,6 +24,7 @@ import { MIXING_NOTE, RECONSTRUCTION_NOTE } from '../papers/distill/notes.ts';
 import { checkNoiseFields } from '../papers/distill/schema-checks.ts';
 import { selfDistillationRounds } from '../papers/distill/self-distillation.ts';
 import { exactIterationEstimate } from '../papers/distill/solver.ts';
+import type { AveragingWeightsByRound } from '../papers/distill/theory.ts';
 import {
   blockShrinkage,
   distillationFilter,
@@ -90,13 +91,7 @@ export interface LabelAveragingResult {
   /** Per eigen-level, the factor applied to that label component after τ rounds: s^τ (f_τ with mixing). */
   readonly shrinkageByRound: { level: string; values: number[] }[];
   /** The per-instance formula's weights per round (own, class, superclass, global, uniform). */
-  readonly weights: {
-    own: number[];
-    class: number[];
-    superclass: number[];
-    global: number[];
-    uniform: number[];
-  };
+  readonly weights: AveragingWeightsByRound;
   /** The followed instance: its labels, class and global label averages, and outputs per round. */
   readonly instance: {
     readonly index: number;

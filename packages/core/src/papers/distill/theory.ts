@@ -81,6 +81,9 @@ export interface AveragingWeights {
   readonly uniform: number;
 }
 
+/** The averaging weights of every round, one series per weight (index τ − 1). */
+export type AveragingWeightsByRound = { readonly [K in keyof AveragingWeights]: number[] };
+
 /**
  * The spectral filter of round τ in the linearised model (notes §4.1, with the §3.5 mixing extension):
  * P_τ − U = (Y − U)·f_τ(G) with f_1(μ) = s(μ) and f_τ = (ξ·f_{τ−1} + 1 − ξ)·s. For plain SD (ξ = 1),
