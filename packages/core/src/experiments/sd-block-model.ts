@@ -32,8 +32,8 @@ import {
   selfDistillationRounds,
 } from '../papers/distill/self-distillation.ts';
 import { exactIterationEstimate } from '../papers/distill/solver.ts';
-import type { AveragingWeightsByRound } from '../papers/distill/theory.ts';
 import {
+  type AveragingWeightsByRound,
   blockShrinkage,
   classAveragingWeights,
   labelAveragingWeights,

@@ -24,8 +24,8 @@ import { MIXING_NOTE, RECONSTRUCTION_NOTE } from '../papers/distill/notes.ts';
 import { checkNoiseFields } from '../papers/distill/schema-checks.ts';
 import { selfDistillationRounds } from '../papers/distill/self-distillation.ts';
 import { exactIterationEstimate } from '../papers/distill/solver.ts';
-import type { AveragingWeightsByRound } from '../papers/distill/theory.ts';
 import {
+  type AveragingWeightsByRound,
   blockShrinkage,
   distillationFilter,
   labelAveragingWeights,
