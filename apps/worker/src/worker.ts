@@ -4,7 +4,7 @@
  * may run against one database. Rows are claimed with an attempt number, so a job delivered twice (its first
  * worker died, or overran its expiry) is stored exactly once.
  */
-import { isPaperlabError, type RunOutput } from '@paperlab/core';
+import { isPaperlabError, RETRYABLE_CODES, type RunOutput } from '@paperlab/core';
 import {
   consume,
   type Db,
@@ -54,10 +54,12 @@ export interface RunningWorker {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** Errors that are the config's or the experiment's, not the platform's: retrying cannot help. */
-const FINAL_CODES = new Set(['INVALID_CONFIG', 'UNKNOWN_EXPERIMENT', 'TIMEOUT', 'MEMORY', 'FAILED']);
+/**
+ * Errors that are the config's or the experiment's, not the platform's: retrying cannot help. Everything
+ * else (a shutdown or crashed thread — core's RETRYABLE_CODES — or a database error) goes back to pg-boss.
+ */
 const isFinal = (e: unknown): e is { code: string; message: string } =>
-  isPaperlabError(e) && FINAL_CODES.has(e.code);
+  isPaperlabError(e) && !RETRYABLE_CODES.has(e.code);
 
 /** RunOutput as stored JSON (drops undefined, turns non-finite numbers into null). */
 const toJson = (value: unknown): Prisma.InputJsonValue =>

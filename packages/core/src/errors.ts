@@ -8,11 +8,18 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'MEMORY'
   | 'ABORTED'
+  | 'INTERRUPTED'
   | 'FAILED'
   | 'NOT_FOUND'
   | 'FORBIDDEN'
   | 'LIMIT_REACHED'
   | 'CONFLICT';
+
+/**
+ * Codes that say nothing about the config: the platform stopped or lost the run (shutdown, a crashed
+ * thread). Retrying the same run may succeed; every other code is final for that config.
+ */
+export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(['ABORTED', 'INTERRUPTED']);
 
 /** One invalid field of a configuration: its dotted name, what was expected and what was given. */
 export interface FieldIssue {

@@ -83,3 +83,22 @@ describe('WorkerPool and a long-lived AbortSignal', () => {
     }
   });
 });
+
+describe('WorkerPool.close', () => {
+  it('interrupts running and queued runs with a retryable INTERRUPTED and stops cleanly', async () => {
+    const p = new WorkerPool({ size: 1 });
+    let started!: () => void;
+    const progress = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const runningResult = p
+      .run('residual-mlp-stacking', { stages: 15, stepsPerStage: 100 }, { onProgress: () => started() })
+      .catch((e: unknown) => e);
+    const queued = p.run('boosting-stacking', {}).catch((e: unknown) => e);
+    await progress;
+    await p.close();
+    expect(await runningResult).toMatchObject({ code: 'INTERRUPTED' });
+    expect(await queued).toMatchObject({ code: 'INTERRUPTED' });
+    await expect(p.run('boosting-stacking', {})).rejects.toMatchObject({ code: 'INTERRUPTED' });
+  });
+});

@@ -65,12 +65,13 @@ export class WorkerPool {
 
   /**
    * Validates the config here (so a bad config never costs a thread), then runs the experiment in a worker.
-   * Rejects with a PaperlabError: INVALID_CONFIG / UNKNOWN_EXPERIMENT before running; TIMEOUT, MEMORY,
-   * ABORTED or FAILED after.
+   * Rejects with a PaperlabError: INVALID_CONFIG / UNKNOWN_EXPERIMENT before running; TIMEOUT, MEMORY or
+   * FAILED (the experiment itself failed) after; ABORTED (the caller's signal) or INTERRUPTED (shutdown or
+   * a crashed thread — see RETRYABLE_CODES) when the run was stopped from outside.
    */
   run(experimentId: string, rawConfig: unknown, options: PoolRunOptions = {}): Promise<RunOutput> {
     if (this.#closed)
-      return Promise.reject(new PaperlabError('FAILED', 'The experiment runner is shutting down.'));
+      return Promise.reject(new PaperlabError('INTERRUPTED', 'The experiment runner is shutting down.'));
     let experiment: ReturnType<typeof getExperiment>;
     try {
       experiment = getExperiment(experimentId);
@@ -106,17 +107,17 @@ export class WorkerPool {
     });
   }
 
-  /** Stops all threads; queued and running jobs fail with FAILED. */
+  /** Stops all threads; queued and running jobs reject with INTERRUPTED (retryable). */
   async close(): Promise<void> {
     this.#closed = true;
-    const err = new PaperlabError('FAILED', 'The experiment runner shut down before the run finished.');
+    const err = new PaperlabError('INTERRUPTED', 'The experiment runner shut down before the run finished.');
     for (const job of this.#queue.splice(0)) {
       job.leaveQueue();
       job.reject(err);
     }
     await Promise.all(
       this.#slots.map((slot) => {
-        if (slot.job) this.#finish(slot, () => slot.job!.reject(err));
+        this.#fail(slot, err);
         return slot.worker.terminate();
       }),
     );
@@ -146,11 +147,13 @@ export class WorkerPool {
       const memory = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
       this.#fail(
         slot,
-        memory ? this.#memoryError(job) : new PaperlabError('FAILED', `The run crashed: ${e.message}`),
+        memory
+          ? this.#memoryError(job)
+          : new PaperlabError('INTERRUPTED', `The run's thread crashed: ${e.message}`),
       );
     });
     worker.on('exit', () => {
-      if (slot.job) this.#fail(slot, new PaperlabError('FAILED', 'The run stopped unexpectedly.'));
+      if (slot.job) this.#fail(slot, new PaperlabError('INTERRUPTED', 'The run stopped unexpectedly.'));
       this.#slots = this.#slots.filter((s) => s !== slot);
       this.#pump();
     });
@@ -255,7 +258,7 @@ let shared: WorkerPool | null = null;
 /**
  * Runs one experiment in a worker thread of a shared, lazily created pool (one thread per spare core).
  * `timeoutMs` and `memoryMb` default to the experiment's limits. Errors: PaperlabError with code
- * INVALID_CONFIG, UNKNOWN_EXPERIMENT, TIMEOUT, MEMORY, ABORTED or FAILED.
+ * INVALID_CONFIG, UNKNOWN_EXPERIMENT, TIMEOUT, MEMORY, FAILED, ABORTED or INTERRUPTED.
  */
 export function runInWorker(
   experimentId: string,
