@@ -62,6 +62,7 @@ export const agdQuadratic = defineExperiment({
   summary:
     'The warm-up: iterations to shrink an ill-conditioned quadratic by 10⁶ with GD, Nesterov (β*, a schedule, β = 1) and heavy ball — and Nesterov’s potential staying under (1 − 1/√κ)^k.',
   schemaVersion: 1,
+  better: 'lower',
   config: schema,
   limits: { maxMillis: 10_000, maxWork: 1e9, memoryMb: 256 },
   workFields: ['maxIterations', 'd'],
@@ -123,7 +124,6 @@ export const agdQuadratic = defineExperiment({
     label: `iterations to ${r.tolerance.toExponential(0)} (${r.methods[1]!.label})`,
     value: r.methods[1]!.iterationsToTolerance,
     unit: 'iterations',
-    better: 'lower',
   }),
   chart(r) {
     const loss = lineChart({

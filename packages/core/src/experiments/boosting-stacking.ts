@@ -64,6 +64,7 @@ export const boostingStacking = defineExperiment({
   summary:
     'Additive stagewise training with linear learners: starting each new learner as β × the previous one reproduces Nesterov’s accelerated iterates to machine precision; starting at zero reproduces gradient descent.',
   schemaVersion: 1,
+  better: 'lower',
   config: schema,
   limits: { maxMillis: 5_000, maxWork: 1e8, memoryMb: 128 },
   workFields: ['stages', 'stepsPerStage', 'd'],
@@ -100,7 +101,6 @@ export const boostingStacking = defineExperiment({
   headline: (r) => ({
     label: `loss after ${r.losses.length - 1} stages`,
     value: r.finalLoss,
-    better: 'lower',
   }),
   chart(r) {
     const loss = lineChart({

@@ -112,8 +112,10 @@ export interface Experiment<S extends z.ZodObject = z.ZodObject, R = unknown> {
   usesSeed?(config: z.output<S>): boolean;
   /** Runs the experiment; deterministic given the config (including its seed) and backend. */
   run(config: z.output<S>, control: RunControl): Promise<R>;
-  /** The headline number of a result. */
-  headline(result: R, config: z.output<S>): Headline;
+  /** Which way the headline number is better; leaderboards rank by it. */
+  readonly better: Headline['better'];
+  /** The headline number of a result (its direction is `better`). */
+  headline(result: R, config: z.output<S>): Omit<Headline, 'better'>;
   /** A Vega-Lite chart of a result. */
   chart(result: R, config: z.output<S>): VegaLiteSpec;
 }

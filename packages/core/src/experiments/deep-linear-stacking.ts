@@ -106,6 +106,7 @@ export const deepLinearStacking = defineExperiment({
   summary:
     'Grow a deep linear residual net one layer per stage. Copying the last layer scaled by β* reaches the target loss in about √κ stages instead of κ — Nesterov acceleration in depth.',
   schemaVersion: 1,
+  better: 'lower',
   config: schema,
   limits: { maxMillis: 10_000, maxWork: 2e9, memoryMb: 256 },
   workFields: ['maxStages', 'innerSteps', 'd'],
@@ -196,7 +197,6 @@ export const deepLinearStacking = defineExperiment({
     label: `stages to ${r.tolerance.toExponential(0)} (${r.methods[0]!.label})`,
     value: r.methods[0]!.stagesToTolerance,
     unit: 'stages',
-    better: 'lower',
   }),
   chart(r) {
     const order = r.methods.map((m) => m.label);

@@ -45,6 +45,8 @@ export interface ExperimentDescriptor {
   readonly title: string;
   readonly summary: string;
   readonly schemaVersion: number;
+  /** Which way the headline number is better. */
+  readonly better: 'lower' | 'higher';
   readonly limits: Limits;
   readonly jsonSchema: Record<string, unknown>;
 }
@@ -57,6 +59,7 @@ export function describeExperiments(): ExperimentDescriptor[] {
     title: e.title,
     summary: e.summary,
     schemaVersion: e.schemaVersion,
+    better: e.better,
     limits: e.limits,
     jsonSchema: configJsonSchema(e.config),
   }));

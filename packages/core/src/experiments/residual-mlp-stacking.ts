@@ -60,9 +60,9 @@ const schema = z.strictObject({
   stages: z
     .int()
     .min(1)
-    .max(60)
+    .max(150)
     .default(12)
-    .describe('Blocks to grow (one per stage).')
+    .describe('Blocks to grow (one per stage); the notes’ R4 runs used 150 stages at one step each.')
     .meta({ label: 'stages' }),
   stepsPerStage: z
     .int()
@@ -119,6 +119,7 @@ export const residualMlpStacking = defineExperiment({
   summary:
     'Grow a small tanh residual network block by block with tfjs, copying or not. Open-ended: at this scale the notes found no consistent gain from stacking — see what your runs show.',
   schemaVersion: 1,
+  better: 'lower',
   config: schema,
   limits: { maxMillis: 30_000, maxWork: 4e9, memoryMb: 512 },
   workFields: ['stages', 'stepsPerStage', 'samples', 'width'],
@@ -157,7 +158,6 @@ export const residualMlpStacking = defineExperiment({
   headline: (r) => ({
     label: `validation MSE after ${r.totalSteps} steps (${r.runs[0]!.label})`,
     value: r.runs[0]!.validationLossPerStage.at(-1)!,
-    better: 'lower',
   }),
   chart(r) {
     const perStage = lineChart({

@@ -65,7 +65,7 @@ export async function runExperiment<E extends Experiment>(
       coreVersion: CORE_VERSION,
     },
     config,
-    headline: experiment.headline(result, config),
+    headline: { ...experiment.headline(result, config), better: experiment.better },
     result,
   };
 }

@@ -192,6 +192,7 @@ export const sdBlockModel = defineExperiment({
   summary:
     'Multi-round self-distillation averages labels within correlated classes: with label noise it recovers every true label from the round τ* the notes’ formula predicts, and one PLL student (½/½ on the teacher’s top two) can do the same in one round. Exact block Gram, a reconstruction of the paper’s theory — not its numbers.',
   schemaVersion: 1,
+  better: 'lower',
   config: schema,
   limits: { maxMillis: 10_000, maxWork: 2e9, memoryMb: 64 },
   workFields: ['rounds', 'classSizes', 'lambda', 'solver'],
@@ -324,7 +325,6 @@ export const sdBlockModel = defineExperiment({
     label: `first round with 100 % label recovery (${r.solver}; τ* formula ${r.theory.tauStar ?? 'never'})`,
     value: r.firstPerfectRound,
     unit: 'rounds',
-    better: 'lower',
   }),
   chart(r) {
     const rows: Row[] = [];

@@ -124,6 +124,7 @@ export const sdLabelAveraging = defineExperiment({
   summary:
     'Each round shrinks the label component along Gram eigenvector j by μ_j/(μ_j + α), so instance-specific directions die first and outputs become averages over the class cluster: watch one mislabelled instance move to its class average. A reconstruction of the paper’s theory (linearised and exact softmax), not its numbers.',
   schemaVersion: 1,
+  better: 'higher',
   config: schema,
   limits: { maxMillis: 10_000, maxWork: 2e9, memoryMb: 64 },
   workFields: ['rounds', 'K', 'lambda'],
@@ -208,7 +209,6 @@ export const sdLabelAveraging = defineExperiment({
   headline: (r) => ({
     label: `class-average weight s2^τ − s3^τ at τ = ${r.weights.class.length} (×100)`,
     value: 100 * r.weights.class.at(-1)!,
-    better: 'higher',
   }),
   chart(r) {
     const levelName: Record<string, string> = {

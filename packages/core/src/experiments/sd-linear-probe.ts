@@ -155,6 +155,7 @@ export const sdLinearProbe = defineExperiment({
   summary:
     'Linear probes with label noise on 500 MNIST digits: the teacher, rounds of self-distillation and one PLL student, with train and held-out test accuracy per round. The analogue of the paper’s linear probes on frozen ResNet-34 features, at toy scale: frozen random ReLU features instead of a pretrained network, softmax regression trained to its optimum by full-batch Nesterov (tfjs) instead of 200 epochs of SGD with test-set checkpointing.',
   schemaVersion: 1,
+  better: 'higher',
   config: schema,
   limits: { maxMillis: 60_000, maxWork: 3e11, memoryMb: 512 },
   workFields: ['noise', 'rounds', 'trainPerClass', 'featureDim', 'lambda'],
@@ -315,7 +316,6 @@ export const sdLinearProbe = defineExperiment({
     label: `best test accuracy of self-distillation at η = ${r.rows[0]!.rate} (round ${r.rows[0]!.bestRound}; teacher ${r.rows[0]!.test[0]!.toFixed(1)} %)`,
     value: r.rows[0]!.bestTest,
     unit: '%',
-    better: 'higher',
   }),
   chart(r) {
     const rows: Row[] = r.rows.flatMap((row) => [

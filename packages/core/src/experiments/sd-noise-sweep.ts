@@ -150,6 +150,7 @@ export const sdNoiseSweep = defineExperiment({
   summary:
     'Sweep the label-noise rate: the teacher, the best round of multi-round self-distillation and the one-round PLL student, for symmetric and asymmetric noise. Default: the notes’ random block features (Tier B) with test accuracy over 4 seeds — reproductions with the notes’ setup, not the paper’s figures.',
   schemaVersion: 1,
+  better: 'higher',
   config: schema,
   limits: { maxMillis: 20_000, maxWork: 1.2e10, memoryMb: 128 },
   workFields: ['seeds', 'rates', 'rounds', 'n', 'p', 'testPerClass', 'solver'],
@@ -296,7 +297,6 @@ export const sdNoiseSweep = defineExperiment({
     label: `mean gain of the best SD round over the teacher (${r.metric}, percentage points)`,
     value: r.rows.reduce((s, row) => s + row.bestSd - row.teacher, 0) / r.rows.length,
     unit: 'points',
-    better: 'higher',
   }),
   chart(r) {
     const models = [...new Set(r.rows.map((row) => row.noiseModel))];

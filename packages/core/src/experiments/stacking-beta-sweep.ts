@@ -59,6 +59,7 @@ export const stackingBetaSweep = defineExperiment({
   summary:
     'Stages to the target loss as a function of the copy scale β: a U-curve with its minimum near β* — and a pure copy (β = 1) is slower than no copy at all.',
   schemaVersion: 1,
+  better: 'lower',
   config: schema,
   limits: { maxMillis: 20_000, maxWork: 4e9, memoryMb: 256 },
   workFields: ['betas', 'maxStages', 'innerSteps'],
@@ -95,7 +96,6 @@ export const stackingBetaSweep = defineExperiment({
     label: 'fewest stages over the β tried',
     value: r.best?.stages ?? null,
     unit: 'stages',
-    better: 'lower',
   }),
   chart: (r) =>
     lineChart({

@@ -84,6 +84,7 @@ export const stackingKappaSweep = defineExperiment({
   summary:
     'Stages to reach the target loss as κ grows: zero init scales like κ, stacking with β* like √κ. The log–log slopes show the acceleration.',
   schemaVersion: 1,
+  better: 'lower',
   config: schema,
   limits: { maxMillis: 20_000, maxWork: 6e9, memoryMb: 256 },
   workFields: ['kappas', 'maxStages', 'd'],
@@ -122,7 +123,6 @@ export const stackingKappaSweep = defineExperiment({
   headline: (r) => ({
     label: 'fitted slope of stack β* (stages ∝ κ^slope)',
     value: r.slopes.find((s) => s.method === 'stack-beta-star')?.slope ?? null,
-    better: 'lower',
   }),
   chart(r) {
     const slope = (k: MethodKey) => r.slopes.find((s) => s.method === k)?.slope;

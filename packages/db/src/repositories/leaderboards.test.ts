@@ -142,6 +142,11 @@ describe('createLeaderboard', () => {
     await expect(createLeaderboard(t.db, { ...base, dailyCap: 0 })).rejects.toMatchObject({
       code: 'INVALID_CONFIG',
     });
+    await expect(
+      createLeaderboard(t.db, { ...base, experimentId: 'deep-linear-stackin' }),
+    ).rejects.toMatchObject({
+      code: 'UNKNOWN_EXPERIMENT',
+    });
     await expect(createLeaderboard(t.db, { ...base, exerciseId: board.exerciseId })).rejects.toMatchObject({
       code: 'CONFLICT',
     });
@@ -151,6 +156,14 @@ describe('createLeaderboard', () => {
       [board.id, created.id].sort(),
     );
     await expect(getLeaderboard(t.db, 'missing')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // The ranking direction defaults to the experiment's: fewer stages is better, higher accuracy is better.
+    expect(created.higherIsBetter).toBe(false);
+    const accuracyBoard = await createLeaderboard(t.db, {
+      ...base,
+      exerciseId: 'accuracy',
+      experimentId: 'sd-noise-sweep',
+    });
+    expect(accuracyBoard.higherIsBetter).toBe(true);
     const audit = await t.db.auditLog.findMany({ where: { subjectId: created.id } });
     expect(audit).toMatchObject([
       { action: 'leaderboard.create', actorId: instructor.id, classId: klass.id },

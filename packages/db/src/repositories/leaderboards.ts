@@ -1,5 +1,5 @@
 // Leaderboards (class × exercise) and their standings.
-import { PaperlabError } from '@paperlab/core';
+import { getExperiment, PaperlabError } from '@paperlab/core';
 import type { Db, DbTx } from '../client.ts';
 import type { Leaderboard } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
@@ -17,6 +17,7 @@ export interface CreateLeaderboardInput {
   dailyCap?: number;
   publicSeeds: number[];
   privateSeeds: number[];
+  /** Ranking direction; defaults to the experiment's own (`better` of its headline). */
   higherIsBetter?: boolean;
 }
 
@@ -25,6 +26,7 @@ const isSeed = (s: number) => Number.isInteger(s) && s >= 0 && s <= 2_147_483_64
 /** Creates the board of one exercise in one class. Instructors only; CONFLICT if the class already has it. */
 export async function createLeaderboard(db: Db, input: CreateLeaderboardInput): Promise<Leaderboard> {
   const { actorId, classId, opensAt, closesAt, revealAt, publicSeeds, privateSeeds, dailyCap = 5 } = input;
+  const experiment = getExperiment(input.experimentId); // UNKNOWN_EXPERIMENT for a typo, before anything is stored
   if (!(opensAt < closesAt))
     throw new PaperlabError('INVALID_CONFIG', 'A leaderboard must open before it closes.');
   if (!Number.isInteger(dailyCap) || dailyCap < 1) {
@@ -63,7 +65,7 @@ export async function createLeaderboard(db: Db, input: CreateLeaderboardInput): 
         dailyCap,
         publicSeeds,
         privateSeeds,
-        higherIsBetter: input.higherIsBetter ?? false,
+        higherIsBetter: input.higherIsBetter ?? experiment.better === 'higher',
       },
     });
     await appendAudit(tx, {

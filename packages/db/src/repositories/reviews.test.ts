@@ -83,7 +83,8 @@ describe('review actions', () => {
     const [entry] = await listAuditLog(t.db, { subjectId: submission.id });
     expect(entry).toMatchObject({ action: 'submission.rerun' });
     expect(entry!.data).toMatchObject({ previous: { status: 'SCORED', publicScore: 3, privateScore: 4 } });
-    expect((await getSubmission(t.db, submission.id)).attempts).toBe(1);
+    // A rerun starts a fresh attempt budget: the worker fails submissions claimed more than maxAttempts times.
+    expect((await getSubmission(t.db, submission.id)).attempts).toBe(0);
   });
 
   it('lists the review queue of a class: scored, pending or flagged, oldest first', async () => {

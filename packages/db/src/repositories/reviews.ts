@@ -75,7 +75,9 @@ export function hideSubmission(db: Db, input: ReviewInput & { hidden: boolean })
 
 /**
  * Puts a submission back in the queue (e.g. after a platform failure or a scoring fix): QUEUED, scores and
- * error cleared. The caller enqueues its `submission-score` job. CONFLICT while it is still being scored.
+ * error cleared, and a fresh budget of attempts (the worker fails a submission claimed too often, so a rerun
+ * must not inherit the old count). The caller enqueues its `submission-score` job. CONFLICT while it is
+ * still being scored — so no worker holds an attempt number that the reset could collide with.
  */
 export function rerunSubmission(db: Db, input: ReviewInput): Promise<Submission> {
   return db.$transaction(async (tx) => {
@@ -87,6 +89,7 @@ export function rerunSubmission(db: Db, input: ReviewInput): Promise<Submission>
       where: { id: before.id },
       data: {
         status: 'QUEUED',
+        attempts: 0,
         publicScore: null,
         privateScore: null,
         metrics: Prisma.DbNull,

@@ -49,7 +49,7 @@ export async function makeClassWithBoard(db: Db, options: ClassWithBoardOptions 
     dailyCap: options.dailyCap ?? 5,
     publicSeeds: options.publicSeeds ?? [11, 12],
     privateSeeds: options.privateSeeds ?? [21, 22],
-    higherIsBetter: options.higherIsBetter ?? false,
+    higherIsBetter: options.higherIsBetter,
   });
   return { instructor, klass, students, board };
 }
