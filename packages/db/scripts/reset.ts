@@ -6,7 +6,7 @@ import { closeDatabase, resolveDatabaseUrl } from '../src/connection.ts';
 import { dbEnv } from '../src/env.ts';
 import { migrate } from '../src/migrate.ts';
 
-if (dbEnv.DATABASE_URL && process.env.NODE_ENV === 'production' && !process.argv.includes('--force')) {
+if (dbEnv.DATABASE_URL && dbEnv.NODE_ENV === 'production' && !process.argv.includes('--force')) {
   console.error(
     'Refusing to reset a production database (NODE_ENV=production); pass --force if you mean it.',
   );

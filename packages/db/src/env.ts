@@ -17,6 +17,8 @@ const ZPostgresUrl = z
 const ZPort = z.coerce.number().int().min(0).max(65_535);
 
 const ZDbEnv = z.object({
+  /** `production` makes destructive scripts (db:reset) refuse without --force. */
+  NODE_ENV: z.string().default('development'),
   /** A PostgreSQL server. Unset: the embedded PGlite database under PAPERLAB_DATA_DIR. */
   DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), ZPostgresUrl.optional()),
   /** Where the embedded database keeps its files and its address file. */
