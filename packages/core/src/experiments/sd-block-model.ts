@@ -40,6 +40,7 @@ import {
   pllCondition,
   predictRecovery,
   type RecoveryPrediction,
+  weightsByRound,
 } from '../papers/distill/theory.ts';
 import { TIE_RULE } from '../papers/distill/ties.ts';
 import { defineExperiment } from './contract.ts';
@@ -298,14 +299,7 @@ export const sdBlockModel = defineExperiment({
       firstPerfectRound: firstPerfectRound(overall),
       linearised: { overall: linearisedOverall, firstPerfectRound: firstPerfectRound(linearisedOverall) },
       solverStats: { iterations, residual, allConverged },
-      weights: {
-        own: w.map((x) => x.own),
-        class: w.map((x) => x.class),
-        superclass: w.map((x) => x.superclass),
-        global: w.map((x) => x.global),
-        uniform: w.map((x) => x.uniform),
-        exact: s.exact,
-      },
+      weights: { ...weightsByRound(w), exact: s.exact },
       classWeights,
       pll: {
         loss: c.pllLoss,

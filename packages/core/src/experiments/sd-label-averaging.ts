@@ -30,6 +30,7 @@ import {
   distillationFilter,
   labelAveragingWeights,
   perInstanceOutput,
+  weightsByRound,
 } from '../papers/distill/theory.ts';
 import { argmaxWithTies, TIE_RULE } from '../papers/distill/ties.ts';
 import { defineExperiment } from './contract.ts';
@@ -182,13 +183,7 @@ export const sdLabelAveraging = defineExperiment({
         level: l.level,
         values: roundsList.map((t) => distillationFilter(l.s, t, c.mixing)),
       })),
-      weights: {
-        own: w.map((x) => x.own),
-        class: w.map((x) => x.class),
-        superclass: w.map((x) => x.superclass),
-        global: w.map((x) => x.global),
-        uniform: w.map((x) => x.uniform),
-      },
+      weights: weightsByRound(w),
       instance: {
         index: c.instance,
         trueClass,

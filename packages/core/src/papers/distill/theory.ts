@@ -84,6 +84,17 @@ export interface AveragingWeights {
 /** The averaging weights of every round, one series per weight (index τ − 1). */
 export type AveragingWeightsByRound = { readonly [K in keyof AveragingWeights]: number[] };
 
+/** Turns one AveragingWeights per round into one series per weight (for results and stacked charts). */
+export function weightsByRound(perRound: readonly AveragingWeights[]): AveragingWeightsByRound {
+  return {
+    own: perRound.map((w) => w.own),
+    class: perRound.map((w) => w.class),
+    superclass: perRound.map((w) => w.superclass),
+    global: perRound.map((w) => w.global),
+    uniform: perRound.map((w) => w.uniform),
+  };
+}
+
 /**
  * The spectral filter of round τ in the linearised model (notes §4.1, with the §3.5 mixing extension):
  * P_τ − U = (Y − U)·f_τ(G) with f_1(μ) = s(μ) and f_τ = (ξ·f_{τ−1} + 1 − ξ)·s. For plain SD (ξ = 1),
