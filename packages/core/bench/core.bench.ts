@@ -3,11 +3,9 @@
  * one warm-up, in this one thread — i.e. one core), plus named cases with targets from the issues. Prints a
  * table and writes bench/results/core.json at the repository root. Figures, never assertions.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { experiments, getExperiment, runExperiment } from '../src/index.ts';
-import { initTfForNode } from '../src/node/tf.ts';
+import { initTfForNode, writeBenchResults } from '../src/node/index.ts';
 
 const RUNS = 5;
 /** Targets in ms for default configs (issues #2 and #3); unlisted defaults target 1 s. */
@@ -92,30 +90,12 @@ for (const r of rows) {
   );
 }
 
-const root = new URL('../../../', import.meta.url).pathname;
-const dir = join(root, 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-writeFileSync(
-  join(dir, 'core.json'),
-  `${JSON.stringify(
-    {
-      machine: {
-        cpu: cpus()[0]?.model,
-        cores: cpus().length,
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        platform: process.platform,
-      },
-      node: process.version,
-      date: new Date().toISOString(),
-      runsPerCase: RUNS,
-      cases: rows.map((r) => ({
-        ...r,
-        medianMs: Math.round(r.medianMs * 100) / 100,
-        runsMs: r.runsMs.map((x) => Math.round(x * 100) / 100),
-      })),
-    },
-    null,
-    2,
-  )}\n`,
-);
-console.log(`\nwritten to ${join('bench', 'results', 'core.json')}`);
+const written = writeBenchResults('core', {
+  runsPerCase: RUNS,
+  cases: rows.map((r) => ({
+    ...r,
+    medianMs: Math.round(r.medianMs * 100) / 100,
+    runsMs: r.runsMs.map((x) => Math.round(x * 100) / 100),
+  })),
+});
+console.log(`\nwritten to ${written}`);

@@ -6,9 +6,9 @@
  */
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { writeBenchResults } from '@paperlab/core/node';
 import { dbEnv, REPO_ROOT } from '../src/env.ts';
 import { enqueueSubmissionScore, startQueue } from '../src/queue.ts';
 import { getStandings } from '../src/repositories/leaderboards.ts';
@@ -178,25 +178,8 @@ for (const r of rows) {
     `${r.name.padEnd(width)}  ${r.backend.padEnd(8)}  ${r.value.toFixed(1).padStart(10)}  ${r.unit.padEnd(12)}  ${r.target}`,
   );
 }
-const dir = join(REPO_ROOT, 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-writeFileSync(
-  join(dir, 'db.json'),
-  `${JSON.stringify(
-    {
-      machine: {
-        cpu: cpus()[0]?.model,
-        cores: cpus().length,
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        platform: process.platform,
-      },
-      node: process.version,
-      date: new Date().toISOString(),
-      cases: rows.map((r) => ({ ...r, value: Math.round(r.value * 100) / 100 })),
-    },
-    null,
-    2,
-  )}\n`,
-);
-console.log(`\nwritten to ${join('bench', 'results', 'db.json')}`);
+const written = writeBenchResults('db', {
+  cases: rows.map((r) => ({ ...r, value: Math.round(r.value * 100) / 100 })),
+});
+console.log(`\nwritten to ${written}`);
 process.exit(0);
